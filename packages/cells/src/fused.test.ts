@@ -1,0 +1,73 @@
+import '@unroll/autograd';
+import { Generator, type Tensor, type DType, randn, mul } from '@unroll/tensor';
+import { describe, expect, it } from 'vitest';
+import { GRU, LSTM, RNN, type RecurrentLayer, type RecurrentOptions } from './layers.js';
+
+type Ctor = new (d: number, h: number, o: RecurrentOptions) => RecurrentLayer;
+const KINDS: [string, Ctor][] = [['RNN', RNN], ['LSTM', LSTM], ['GRU', GRU]];
+
+function runBoth(Layer: Ctor, dtype: DType, opts: RecurrentOptions, lengths?: number[]) {
+  const T = 5, B = 3, D = 4, H = 6;
+  const g = new Generator(11);
+  const layer = new Layer(D, H, { ...opts, dtype, generator: g });
+  const dirs = opts.bidirectional ? 2 : 1;
+  const L = (opts.numLayers ?? 1) * dirs;
+  const x0 = randn(opts.batchFirst ? [B, T, D] : [T, B, D], { dtype, generator: g });
+  const h0 = randn([L, B, H], { dtype, generator: g });
+  const c0 = randn([L, B, H], { dtype, generator: g });
+  const wOut = randn(opts.batchFirst ? [B, T, H * dirs] : [T, B, H * dirs], { dtype, generator: g });
+  const wH = randn([L, B, H], { dtype, generator: g });
+  const results = [true, false].map((fused) => {
+    layer.fused = fused;
+    layer.zeroGrad();
+    const x = x0.clone().requiresGrad_();
+    const h = h0.clone().requiresGrad_();
+    const c = c0.clone().requiresGrad_();
+    const state = layer.kind === 'lstm' ? { h, c } : { h };
+    const out = layer.forward(x, { state, lengths });
+    let loss = mul(out.output, wOut).sum().add(mul(out.state.h, wH).sum());
+    if (out.state.c) loss = loss.add(mul(out.state.c, wH).sum());
+    loss.backward();
+    const grads: [string, Tensor][] = [['x', x.grad!], ['h0', h.grad!], ...layer.namedParameters().map(([n, p]) => [n, p.grad!] as [string, Tensor])];
+    if (layer.kind === 'lstm') grads.push(['c0', c.grad!]);
+    return { out: out.output, hN: out.state.h, cN: out.state.c, grads };
+  });
+  return results as [typeof results[0], typeof results[0]];
+}
+
+function expectClose(a: Tensor, b: Tensor, tol: number, what: string): void {
+  expect(a.shape, what).toEqual(b.shape);
+  let worst = 0;
+  for (let i = 0; i < a.size; i++) worst = Math.max(worst, Math.abs(a.data[i]! - b.data[i]!) / (1 + Math.abs(b.data[i]!)));
+  expect(worst, what).toBeLessThan(tol);
+}
+
+const variants: [string, RecurrentOptions, number[] | undefined][] = [
+  ['1 layer', {}, undefined],
+  ['2 layers', { numLayers: 2 }, undefined],
+  ['bidirectional', { bidirectional: true }, undefined],
+  ['lengths', {}, [5, 2, 3]],
+  ['2-layer bidirectional with lengths, batchFirst', { numLayers: 2, bidirectional: true, batchFirst: true }, [3, 5, 1]],
+  ['no bias', { bias: false }, undefined],
+];
+
+describe('fused kernels equal the composed cell-by-cell path', () => {
+  for (const [kindName, Layer] of KINDS) {
+    for (const [variant, opts, lengths] of variants) {
+      for (const [dtype, tol] of [['float64', 1e-10], ['float32', 1e-5]] as const) {
+        it(`${kindName}, ${variant}, ${dtype}`, () => {
+          const [fused, composed] = runBoth(Layer, dtype, opts, lengths);
+          expectClose(fused.out, composed.out, tol, 'output');
+          expectClose(fused.hN, composed.hN, tol, 'final h');
+          if (fused.cN) expectClose(fused.cN, composed.cN!, tol, 'final c');
+          fused.grads.forEach(([name, g], i) => {
+            const [name2, g2] = composed.grads[i]!;
+            expect(name).toBe(name2);
+            expect(g, `grad ${name}`).toBeTruthy();
+            expectClose(g, g2, tol, `grad ${name}`);
+          });
+        });
+      }
+    }
+  }
+});

@@ -1,0 +1,228 @@
+import { defineFunction } from '@unroll/autograd';
+import { Tensor, allocArray, getBackend, type TypedArray } from '@unroll/tensor';
+import { stepGradientSink } from './probe.js';
+
+/** The recurrent cell kinds, with their number of gates. */
+export type CellKind = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
+
+export const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 };
+
+/** Static settings of one fused sequence call. */
+export interface FusedConfig {
+  kind: CellKind;
+  reverse: boolean;
+  /** Valid length of each batch row (undefined: all T). */
+  lengths?: Int32Array;
+  /** Name reported to a gradient-flow probe. */
+  label?: string;
+}
+
+interface Saved {
+  T: number; B: number; D: number; H: number; G: number;
+  /** Activated gates per time step (T,B,G); for the GRU the activated r,z,n. */
+  gates: TypedArray;
+  /** GRU only: h W_hh^T + b_hh per step (T,B,3H). */
+  gh?: TypedArray;
+  /** State fed into each time step (T,B,H), and for the LSTM the cell state (T,B,H). */
+  hPrev: TypedArray;
+  cPrev?: TypedArray;
+  /** LSTM: tanh(c_t) (T,B,H). RNN: h_t (T,B,H). */
+  aux?: TypedArray;
+}
+
+function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: TypedArray, aOff: number, b: TypedArray, bOff: number, beta: number, c: TypedArray, cOff: number, lda?: number, ldb?: number): void {
+  getBackend().gemm({
+    transA, transB, m, n, k, alpha: 1,
+    a, aOffset: aOff, lda: lda ?? (transA ? m : k),
+    b, bOffset: bOff, ldb: ldb ?? (transB ? k : n),
+    beta, c, cOffset: cOff, ldc: n,
+  });
+}
+
+/** Rows of a (rows, width) block that are past their sequence's end at time t. */
+function maskedRows(lengths: Int32Array | undefined, t: number): number[] | null {
+  if (lengths === undefined) return null;
+  const rows: number[] = [];
+  for (let b = 0; b < lengths.length; b++) if (t >= lengths[b]!) rows.push(b);
+  return rows.length > 0 ? rows : null;
+}
+
+function copyRows(src: TypedArray, srcOff: number, dst: TypedArray, dstOff: number, rows: number[], width: number): void {
+  for (const b of rows) dst.set(src.subarray(srcOff + b * width, srcOff + (b + 1) * width), dstOff + b * width);
+}
+
+function zeroRows(dst: TypedArray, off: number, rows: number[], width: number): void {
+  for (const b of rows) dst.fill(0, off + b * width, off + (b + 1) * width);
+}
+
+/**
+ * Forward of a whole sequence for one layer and direction, cuDNN style: the input projection of
+ * all steps in one product, only h W_hh^T inside the time loop, gates fused in one kernel.
+ * Inputs: x (T,B,D), h0 (B,H), c0 (B,H) (LSTM; zeros otherwise), W_ih (G*H,D), W_hh (G*H,H),
+ * b_ih (G*H), b_hh (G*H). Outputs: y (T,B,H), hN (B,H), cN (B,H).
+ */
+function forward(cfg: FusedConfig, [x, h0, c0, wIh, wHh, bIh, bHh]: readonly Tensor[]): { outputs: Tensor[]; ctx: Saved } {
+  const [T, B, D] = x!.shape as [number, number, number];
+  const H = h0!.shape[1]!;
+  const G = GATES[cfg.kind] * H;
+  const dtype = x!.dtype;
+  const be = getBackend();
+  const isGru = cfg.kind === 'gru';
+  // (T*B, G) = x (T*B, D) W_ih^T, plus both biases (GRU: b_ih only; b_hh goes with gh)
+  const gates = allocArray(dtype, T * B * G);
+  for (let r = 0; r < T * B; r++) {
+    const o = r * G;
+    if (isGru) gates.set(bIh!.data, o);
+    else for (let j = 0; j < G; j++) gates[o + j] = bIh!.data[j]! + bHh!.data[j]!;
+  }
+  gemm(false, true, T * B, G, D, x!.data, 0, wIh!.data, 0, 1, gates, 0);
+  const gh = isGru ? allocArray(dtype, T * B * G) : undefined;
+  const hPrev = allocArray(dtype, T * B * H);
+  const cPrev = cfg.kind === 'lstm' ? allocArray(dtype, T * B * H) : undefined;
+  const aux = cfg.kind === 'gru' ? undefined : allocArray(dtype, T * B * H);
+  const y = allocArray(dtype, T * B * H);
+  const h = allocArray(dtype, B * H);
+  const c = allocArray(dtype, B * H);
+  h.set(h0!.data);
+  c.set(c0!.data);
+  const hNew = allocArray(dtype, B * H);
+  const cNew = allocArray(dtype, B * H);
+  for (let s = 0; s < T; s++) {
+    const t = cfg.reverse ? T - 1 - s : s;
+    const g0 = t * B * G;
+    const s0 = t * B * H;
+    hPrev.set(h, s0);
+    const gt = gates.subarray(g0, g0 + B * G);
+    if (cfg.kind === 'lstm') {
+      cPrev!.set(c, s0);
+      gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
+      be.lstmForward(B, H, gt, c, cNew, hNew, aux!.subarray(s0, s0 + B * H));
+    } else if (isGru) {
+      for (let b = 0; b < B; b++) gh!.set(bHh!.data, g0 + b * G);
+      gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gh!, g0);
+      be.gruForward(B, H, gt, gh!.subarray(g0, g0 + B * G), h, hNew);
+    } else {
+      gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
+      be.unary(cfg.kind === 'rnn_tanh' ? 'tanh' : 'relu', gt, hNew);
+      gt.set(hNew);
+    }
+    const masked = maskedRows(cfg.lengths, t);
+    if (masked) {
+      // past the end: the state carries through unchanged and the output is zero
+      copyRows(h, 0, hNew, 0, masked, H);
+      copyRows(c, 0, cNew, 0, masked, H);
+    }
+    y.set(hNew, s0);
+    if (cfg.kind !== 'lstm' && cfg.kind !== 'gru') aux!.set(hNew, s0);
+    if (masked) zeroRows(y, s0, masked, H);
+    h.set(hNew);
+    c.set(cNew);
+  }
+  const saved: Saved = { T, B, D, H, G, gates, gh, hPrev, cPrev, aux };
+  return {
+    outputs: [new Tensor(y, [T, B, H]), new Tensor(h, [B, H]), new Tensor(c, [B, H])],
+    ctx: saved,
+  };
+}
+
+function backward(cfg: FusedConfig, ctx: Saved, [dy, dhN, dcN]: readonly (Tensor | null)[], [x, h0, , wIh, wHh]: readonly Tensor[]): (Tensor | null)[] {
+  const { T, B, D, H, G, gates, gh, hPrev, cPrev, aux } = ctx;
+  const dtype = x!.dtype;
+  const be = getBackend();
+  const isGru = cfg.kind === 'gru';
+  const dGates = allocArray(dtype, T * B * G);
+  const dGh = isGru ? allocArray(dtype, T * B * G) : undefined;
+  const dh = allocArray(dtype, B * H);
+  const dc = allocArray(dtype, B * H);
+  const dhPrev = allocArray(dtype, B * H);
+  if (dhN) dh.set(dhN.data);
+  if (dcN) dc.set(dcN.data);
+  const sink = stepGradientSink();
+  for (let s = T - 1; s >= 0; s--) {
+    const t = cfg.reverse ? T - 1 - s : s;
+    const g0 = t * B * G;
+    const s0 = t * B * H;
+    const masked = maskedRows(cfg.lengths, t);
+    if (dy) {
+      // outputs past a sequence's end are constant zeros: their gradient goes nowhere
+      const d = dy.data;
+      for (let b = 0; b < B; b++) {
+        if (cfg.lengths !== undefined && t >= cfg.lengths[b]!) continue;
+        for (let i = b * H; i < (b + 1) * H; i++) dh[i] = dh[i]! + d[s0 + i]!;
+      }
+    }
+    if (sink && cfg.label !== undefined) {
+      let n2 = 0;
+      for (let i = 0; i < B * H; i++) n2 += dh[i]! * dh[i]!;
+      sink.record(cfg.label, t, Math.sqrt(n2));
+    }
+    const dgt = dGates.subarray(g0, g0 + B * G);
+    const dcSaved = masked ? dc.slice() : undefined;
+    if (cfg.kind === 'lstm') {
+      be.lstmBackward(B, H, gates.subarray(g0, g0 + B * G), cPrev!.subarray(s0, s0 + B * H), aux!.subarray(s0, s0 + B * H), dh, dc, dgt);
+      if (masked) zeroRows(dgt, 0, masked, G);
+      gemm(false, false, B, H, G, dgt, 0, wHh!.data, 0, 0, dhPrev, 0);
+    } else if (isGru) {
+      dhPrev.fill(0);
+      const dght = dGh!.subarray(g0, g0 + B * G);
+      be.gruBackward(B, H, gates.subarray(g0, g0 + B * G), gh!.subarray(g0, g0 + B * G), hPrev.subarray(s0, s0 + B * H), dh, dgt, dght, dhPrev);
+      if (masked) { zeroRows(dgt, 0, masked, G); zeroRows(dght, 0, masked, G); }
+      gemm(false, false, B, H, G, dght, 0, wHh!.data, 0, 1, dhPrev, 0);
+    } else {
+      be.activationBackward(cfg.kind === 'rnn_tanh' ? 'tanh' : 'relu', aux!.subarray(s0, s0 + B * H), dh, dgt);
+      if (masked) zeroRows(dgt, 0, masked, G);
+      gemm(false, false, B, H, G, dgt, 0, wHh!.data, 0, 0, dhPrev, 0);
+    }
+    if (masked) {
+      // padded steps pass the state's gradient through untouched
+      copyRows(dh, 0, dhPrev, 0, masked, H);
+      copyRows(dcSaved!, 0, dc, 0, masked, H);
+    }
+    dh.set(dhPrev);
+  }
+  // weight gradients in one product each, after the loop
+  const dWih = allocArray(dtype, G * D);
+  gemm(true, false, G, D, T * B, dGates, 0, x!.data, 0, 0, dWih, 0);
+  const dWhh = allocArray(dtype, G * H);
+  gemm(true, false, G, H, T * B, isGru ? dGh! : dGates, 0, hPrev, 0, 0, dWhh, 0);
+  const dx = allocArray(dtype, T * B * D);
+  gemm(false, false, T * B, D, G, dGates, 0, wIh!.data, 0, 0, dx, 0);
+  const dbIh = columnSums(dGates, T * B, G, dtype);
+  const dbHh = isGru ? columnSums(dGh!, T * B, G, dtype) : dbIh;
+  return [
+    new Tensor(dx, [T, B, D]),
+    new Tensor(dh, h0!.shape),
+    cfg.kind === 'lstm' ? new Tensor(dc, h0!.shape) : null,
+    new Tensor(dWih, [G, D]),
+    new Tensor(dWhh, [G, H]),
+    new Tensor(dbIh, [G]),
+    new Tensor(dbHh === dbIh ? dbIh.slice() : dbHh, [G]),
+  ];
+}
+
+function columnSums(a: TypedArray, rows: number, cols: number, dtype: Tensor['dtype']): TypedArray {
+  const out = allocArray(dtype, cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) out[j] = out[j]! + a[o + j]!;
+  }
+  return out;
+}
+
+/**
+ * One differentiable node for a whole sequence of one layer in one direction (hand-written
+ * BPTT). Returns [y (T,B,H), hN (B,H), cN (B,H)]; cN is meaningful for the LSTM only.
+ *
+ * @example
+ * ```ts
+ * import { fusedSequence } from '@unroll/cells';
+ * const [y, hN, cN] = fusedSequence({ kind: 'lstm', reverse: false }, [x, h0, c0, wIh, wHh, bIh, bHh]);
+ * ```
+ */
+export function fusedSequence(cfg: FusedConfig, inputs: readonly Tensor[]): Tensor[] {
+  return defineFunction<Saved>({
+    name: `fused_${cfg.kind}${cfg.reverse ? '_reverse' : ''}`,
+    forward: (xs) => forward(cfg, xs),
+    backward: (ctx, g, xs) => backward(cfg, ctx, g, xs),
+  })(inputs);
+}

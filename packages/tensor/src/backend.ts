@@ -1,0 +1,149 @@
+import { ArgumentError } from './errors.js';
+import type { TypedArray } from './dtype.js';
+import { jsBackend } from './backends/js/index.js';
+
+/** Elementwise unary kernels. `pow` reads `p0` as the exponent; `clip` reads `p0`/`p1` as bounds. */
+export type UnaryKernel =
+  | 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'relu' | 'sign' | 'square'
+  | 'reciprocal' | 'pow' | 'clip' | 'sin' | 'cos' | 'floor' | 'copy' | 'step';
+
+/** Elementwise binary kernels with broadcasting (comparisons write 1 or 0). */
+export type BinaryKernel =
+  | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+/** Reductions over the middle axis of an (outer, n, inner) view. `argmax`/`argmin` write indices. */
+export type ReduceKernel = 'sum' | 'max' | 'min' | 'argmax' | 'argmin' | 'logsumexp';
+
+/** Arguments of `gemm`: C = alpha * op(A) * op(B) + beta * C, op(X) = X or X^T, row-major. */
+export interface GemmArgs {
+  transA: boolean;
+  transB: boolean;
+  /** Rows of op(A) and C. */
+  m: number;
+  /** Columns of op(B) and C. */
+  n: number;
+  /** Columns of op(A), rows of op(B). */
+  k: number;
+  alpha: number;
+  a: TypedArray;
+  aOffset: number;
+  /** Row stride of A as stored. */
+  lda: number;
+  b: TypedArray;
+  bOffset: number;
+  ldb: number;
+  beta: number;
+  c: TypedArray;
+  cOffset: number;
+  ldc: number;
+}
+
+/**
+ * Fused recurrent gate kernels. Each works on one time step for a batch of B rows.
+ * Pre-activations `gates` are (B, nG*H) with PyTorch's gate order; they are overwritten by the
+ * activated gates, which backward reads.
+ */
+export interface RecurrentKernels {
+  /**
+   * LSTM step. gates (B,4H) = x W_ih^T + h W_hh^T + b, order i,f,g,o. In: cPrev (B,H).
+   * Out: gates activated in place, c (B,H), h (B,H), tanhC (B,H).
+   */
+  lstmForward(B: number, H: number, gates: TypedArray, cPrev: TypedArray, c: TypedArray, h: TypedArray, tanhC: TypedArray): void;
+  /**
+   * LSTM step backward. Reads activated gates, cPrev, tanhC, dh (B,H), dc (B,H) (the gradient
+   * flowing into c_t from t+1, updated in place to flow into c_{t-1}); writes dGates (B,4H).
+   */
+  lstmBackward(B: number, H: number, gates: TypedArray, cPrev: TypedArray, tanhC: TypedArray, dh: TypedArray, dc: TypedArray, dGates: TypedArray): void;
+  /**
+   * GRU step, PyTorch's formula. gi (B,3H) = x W_ih^T + b_ih; gh (B,3H) = h W_hh^T + b_hh.
+   * Writes r,z,n into gi (activated), h (B,H). gh is kept (backward needs its n part).
+   */
+  gruForward(B: number, H: number, gi: TypedArray, gh: TypedArray, hPrev: TypedArray, h: TypedArray): void;
+  /**
+   * GRU step backward. Reads activated gi, gh, hPrev, dh (B,H); writes dGi (B,3H), dGh (B,3H)
+   * and adds the direct path into dhPrev (B,H) (which the caller then adds dGh W_hh to).
+   */
+  gruBackward(B: number, H: number, gi: TypedArray, gh: TypedArray, hPrev: TypedArray, dh: TypedArray, dGi: TypedArray, dGh: TypedArray, dhPrev: TypedArray): void;
+}
+
+/**
+ * The typed kernel contract between `@unroll/tensor` and a backend. Kernels work on contiguous
+ * typed arrays that the caller allocates; a backend never allocates user-visible tensors.
+ * Run `runBackendConformance` from `@unroll/tensor/testing` against any implementation.
+ *
+ * @example
+ * ```ts
+ * import { getBackend } from '@unroll/tensor';
+ * const out = new Float32Array(3);
+ * getBackend().unary('exp', new Float32Array([0, 1, 2]), out);
+ * ```
+ */
+export interface Backend extends RecurrentKernels {
+  readonly name: string;
+  /** out[i] = f(x[i]). x and out have equal length (out may alias x). */
+  unary(op: UnaryKernel, x: TypedArray, out: TypedArray, p0?: number, p1?: number): void;
+  /** out = a (op) b, reading a and b through broadcast strides (0 on broadcast dims). */
+  binary(op: BinaryKernel, a: TypedArray, aStrides: readonly number[], b: TypedArray, bStrides: readonly number[], out: TypedArray, outShape: readonly number[]): void;
+  /** out = cond != 0 ? a : b, with broadcast strides. */
+  where(cond: TypedArray, cStrides: readonly number[], a: TypedArray, aStrides: readonly number[], b: TypedArray, bStrides: readonly number[], out: TypedArray, outShape: readonly number[]): void;
+  /** Reduces the middle axis of x viewed as (outer, n, inner) into out (outer, inner). */
+  reduce(op: ReduceKernel, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
+  /** C = alpha * op(A) op(B) + beta * C (beta = 0 ignores C's old contents, NaN included). */
+  gemm(args: GemmArgs): void;
+  /** Copies the strided view (src, offset, strides, shape) into contiguous dst (row-major). */
+  copyStrided(src: TypedArray, offset: number, strides: readonly number[], shape: readonly number[], dst: TypedArray, dstOffset: number): void;
+  /** Softmax (or log-softmax) over rows of a (rows, cols) matrix. */
+  softmax(x: TypedArray, rows: number, cols: number, out: TypedArray, log: boolean): void;
+  /** out = dy * f'(x), given y = f(x), for f in tanh, relu, sigmoid (out may alias dy). */
+  activationBackward(kind: 'tanh' | 'relu' | 'sigmoid', y: TypedArray, dy: TypedArray, out: TypedArray): void;
+}
+
+const registry = new Map<string, () => Backend>([['js', jsBackend]]);
+let active: Backend | undefined;
+
+/**
+ * Makes a backend available under its name; `setBackend(name)` then selects it.
+ * Registration has no effect on which backend is active.
+ */
+export function registerBackend(name: string, factory: () => Backend): void {
+  registry.set(name, factory);
+}
+
+/** Names of the registered backends. */
+export function listBackends(): string[] {
+  return [...registry.keys()];
+}
+
+/**
+ * Selects the backend by name (or passes a Backend value directly). Tensors are plain typed
+ * arrays, so switching at run time needs no change to user code.
+ *
+ * @example
+ * ```ts
+ * import { setBackend, getBackend } from '@unroll/tensor';
+ * setBackend('js');
+ * console.log(getBackend().name); // 'js'
+ * ```
+ */
+export function setBackend(backend: string | Backend): Backend {
+  if (typeof backend !== 'string') {
+    active = backend;
+    return backend;
+  }
+  const factory = registry.get(backend);
+  if (!factory) {
+    throw new ArgumentError(`setBackend: unknown backend '${backend}' (registered: ${listBackends().join(', ') || 'none'})`);
+  }
+  active = factory();
+  return active;
+}
+
+/** The active backend (the reference JS backend unless another was selected). */
+export function getBackend(): Backend {
+  if (active === undefined) {
+    const fromEnv = typeof process !== 'undefined' ? process.env?.UNROLL_BACKEND : undefined;
+    setBackend(fromEnv && registry.has(fromEnv) ? fromEnv : 'js');
+  }
+  return active!;
+}

@@ -1,0 +1,33 @@
+/**
+ * Typed errors raised by Unroll. Every message starts with the operation's name and, where
+ * shapes are involved, names them: `matmul: cannot multiply (2,3) by (4,5): inner dimensions 3 and 4 differ`.
+ *
+ * @example
+ * ```ts
+ * import { zeros, matmul, ShapeError } from '@unroll/tensor';
+ * try { matmul(zeros([2, 3]), zeros([4, 5])); } catch (e) { console.log(e instanceof ShapeError); } // true
+ * ```
+ */
+export class UnrollError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Shapes that do not fit together (broadcasting, matmul, reshape, concat...). */
+export class ShapeError extends UnrollError {}
+
+/** A dtype an operation does not accept, or two dtypes that cannot be mixed. */
+export class DTypeError extends UnrollError {}
+
+/** An argument out of range or of the wrong kind (an axis, an index, a size, an option). */
+export class ArgumentError extends UnrollError {}
+
+/** Bytes that are not a valid file of the expected format (safetensors, checkpoints). */
+export class FormatError extends UnrollError {}
+
+/** Formats a shape the way messages show it: `(2,3)`; a scalar is `()`. */
+export function formatShape(shape: readonly number[]): string {
+  return `(${shape.join(',')})`;
+}

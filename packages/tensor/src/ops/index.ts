@@ -1,0 +1,7 @@
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './softmax.js';
+export * from './movement.js';
+export * from './matmul.js';
+export * from './indexing.js';
+export * from './inplace.js';

@@ -1,0 +1,22 @@
+/**
+ * Test helpers for Unroll packages and for third-party backends (`@unroll/tensor/testing`).
+ * Needs vitest (a peer dependency) because the conformance suite registers vitest tests.
+ *
+ * @example
+ * ```ts
+ * // my-backend.test.ts
+ * import { describeBackendConformance, expectClose } from '@unroll/tensor/testing';
+ * import { jsBackend, tensor } from '@unroll/tensor';
+ *
+ * describeBackendConformance('js', jsBackend);
+ * expectClose(tensor([0.1, 0.2]).data, [0.1, 0.2], { atol: 1e-7, rtol: 1e-6 });
+ * ```
+ */
+export {
+  describeBackendConformance,
+  describeBackendConformance as runBackendConformance,
+  expectClose,
+  CONFORMANCE_TOLERANCES,
+  type CloseOptions,
+  type Tolerance,
+} from './conformance.js';
