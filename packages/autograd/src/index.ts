@@ -27,3 +27,5 @@ export { Linear, Embedding, Dropout, LayerNorm, Sequential, Tanh, ReLU, type Lay
 export { init, fans } from './init.js';
 export { crossEntropy, bceWithLogits, mse, gaussianKL, type Reduction, type CrossEntropyOptions } from './losses.js';
 export { AnomalyError, GradientError, StateDictError } from './errors.js';
+export * from './optim/index.js';
+export { encodeCheckpoint, decodeCheckpoint, restoreCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointParts, type DecodedCheckpoint } from './checkpoint.js';

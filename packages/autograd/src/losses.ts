@@ -1,5 +1,5 @@
 import {
-  ArgumentError, DTypeError, ShapeError, Tensor, abs, add, allocArray, exp, formatShape, log, mean, mul, relu,
+  ArgumentError, DTypeError, ShapeError, Tensor, abs, add, allocArray, exp, formatShape, log, mean, mul,
   square, sub, sum,
 } from '@unroll/tensor';
 import { defineFunction } from './function.js';
@@ -125,7 +125,10 @@ function sameShape(fn: string, a: Tensor, b: Tensor): void {
  */
 export function bceWithLogits(logits: Tensor, targets: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   sameShape('bceWithLogits', logits, targets);
-  const per = add(sub(relu(logits), mul(logits, targets)), log(add(exp(mul(abs(logits), -1)), 1)));
+  // max(x, 0) written as (x + |x|) / 2: its derivative at 0 is 1/2, so the sum has the exact
+  // gradient sigmoid(x) - t everywhere (relu'(0) = 0 would give -t at x = 0)
+  const absX = abs(logits);
+  const per = add(sub(mul(add(logits, absX), 0.5), mul(logits, targets)), log(add(exp(mul(absX, -1)), 1)));
   return reduce(per, opts.reduction ?? 'mean', 'bceWithLogits');
 }
 

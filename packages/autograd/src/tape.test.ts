@@ -1,10 +1,10 @@
 import {
-  type Tensor, Generator, add, argmax, eq, exp, ge, gt, le, log, lt, mul, ne, ones, randn, relu, scalar, sign, sqrt,
-  sum, tensor, where, zeros,
+  add, argmax, eq, exp, Generator, ge, gt, le, log, lt, mul, ne, ones, randn, relu, scalar, sign, sqrt, sum,
+  type Tensor, tensor, where, zeros,
 } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  AnomalyError, GradientError, assertGradcheck, defineFunction, detectAnomaly, grad, isGradEnabled, noGrad,
+  AnomalyError, assertGradcheck, defineFunction, detectAnomaly, GradientError, grad, isGradEnabled, noGrad,
   valueAndGrad,
 } from './index.js';
 

@@ -185,12 +185,16 @@ function backward(cfg: FusedConfig, ctx: Saved, [dy, dhN, dcN]: readonly (Tensor
   gemm(true, false, G, D, T * B, dGates, 0, x!.data, 0, 0, dWih, 0);
   const dWhh = allocArray(dtype, G * H);
   gemm(true, false, G, H, T * B, isGru ? dGh! : dGates, 0, hPrev, 0, 0, dWhh, 0);
-  const dx = allocArray(dtype, T * B * D);
-  gemm(false, false, T * B, D, G, dGates, 0, wIh!.data, 0, 0, dx, 0);
+  // the input's gradient only when something upstream needs it (not for one-hot inputs)
+  let dx: TypedArray | null = null;
+  if (x!.requiresGrad) {
+    dx = allocArray(dtype, T * B * D);
+    gemm(false, false, T * B, D, G, dGates, 0, wIh!.data, 0, 0, dx, 0);
+  }
   const dbIh = columnSums(dGates, T * B, G, dtype);
   const dbHh = isGru ? columnSums(dGh!, T * B, G, dtype) : dbIh;
   return [
-    new Tensor(dx, [T, B, D]),
+    dx === null ? null : new Tensor(dx, [T, B, D]),
     new Tensor(dh, h0!.shape),
     cfg.kind === 'lstm' ? new Tensor(dc, h0!.shape) : null,
     new Tensor(dWih, [G, D]),

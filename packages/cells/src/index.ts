@@ -16,3 +16,6 @@ export { RNN, LSTM, GRU, RecurrentLayer, type RecurrentOptions, type RecurrentSt
 export { fusedSequence, GATES, type CellKind, type FusedConfig } from './fused.js';
 export { cellStep, type CellState, type CellWeights } from './step.js';
 export { type ParamOptions } from './params.js';
+export { TruncatedBPTT, detachState, resizeState, type TruncatedBPTTOptions, type SegmentResult } from './tbptt.js';
+export { gradientFlow, GradientFlowRecorder, type GradientFlowReport, type GradientSeries } from './gradient-flow.js';
+export { withStepGradientSink, type StepGradientSink } from './probe.js';

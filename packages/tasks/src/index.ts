@@ -1,2 +1,14 @@
-/** The package name, exported so that the package can be imported before it fills up. */
-export const name = '@unroll/tasks';
+/**
+ * @unroll/tasks: complete models built from the lower packages. Today: the character-level
+ * language model (vocabulary, stream batching, training with truncated BPTT, sampling with
+ * argmax / temperature / top-k / top-p, bits-per-character evaluation, checkpoints).
+ *
+ * @example
+ * ```ts
+ * import { CharLMTrainer, sampleText } from '@unroll/tasks';
+ * const trainer = CharLMTrainer.create(text);
+ * for (let i = 0; i < 500; i++) trainer.step();
+ * console.log(sampleText(trainer.model, trainer.vocab, { prime: 'The ', length: 200, temperature: 0.8 }));
+ * ```
+ */
+export * from './charlm/index.js';

@@ -41,10 +41,15 @@ export const pow = (x: Tensor, p: number): Tensor => unaryOp('pow', x, { p }, p)
 /** Elementwise clamp into [min, max]. @example `clip(tensor([-2, 5]), 0, 1) // [0, 1]` */
 export const clip = (x: Tensor, min: number, max: number): Tensor => unaryOp('clip', x, { min, max }, min, max);
 
+/** dtype for a scalar operand: the tensor's, except that a non-integer next to int32 stays a float. */
+function scalarDType(hint: DType, v: TensorLike): DType {
+  return hint === 'int32' && typeof v === 'number' && !Number.isInteger(v) ? 'float32' : hint;
+}
+
 function binaryOp(op: BinaryKernel, a: TensorLike, b: TensorLike): Tensor {
   const dtypeHint = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
-  const ta = asTensor(op, a, dtypeHint);
-  const tb = asTensor(op, b, dtypeHint);
+  const ta = asTensor(op, a, scalarDType(dtypeHint, a));
+  const tb = asTensor(op, b, scalarDType(dtypeHint, b));
   return dispatch(op, [ta, tb], {}, () => {
     const shape = broadcastShapes(op, ta.shape, tb.shape);
     let dtype = promoteTypes(ta.dtype, tb.dtype);
@@ -88,8 +93,8 @@ export const ge = (a: TensorLike, b: TensorLike): Tensor => binaryOp('ge', a, b)
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   assertTensor('where', cond, 'cond');
   const dtypeHint = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
-  const ta = asTensor('where', a, dtypeHint);
-  const tb = asTensor('where', b, dtypeHint);
+  const ta = asTensor('where', a, scalarDType(dtypeHint, a));
+  const tb = asTensor('where', b, scalarDType(dtypeHint, b));
   return dispatch('where', [cond, ta, tb], {}, () => {
     const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, ta.shape), tb.shape);
     const out = allocArray(promoteTypes(ta.dtype, tb.dtype), sizeOf(shape));

@@ -40,9 +40,14 @@ function runReduce(kernel: ReduceKernel, x: Tensor, axes: readonly number[], out
   return { data: out };
 }
 
+/** normalizeAxis accepts axis 0 of a 0-d tensor (like PyTorch): reducing it is a no-op. */
+function scalarSafe(axes: number[], x: Tensor): number[] {
+  return x.ndim === 0 ? [] : axes;
+}
+
 function reduceOp(kernel: 'sum' | 'max' | 'min' | 'logsumexp', x: Tensor, axesIn: number | readonly number[] | undefined, keepDims: boolean): Tensor {
   assertTensor(kernel, x);
-  const axes = normalizeAxes(kernel, axesIn, x.ndim);
+  const axes = scalarSafe(normalizeAxes(kernel, axesIn, x.ndim), x);
   if ((kernel === 'max' || kernel === 'min') && axes.some((a) => x.shape[a] === 0)) {
     throw new ShapeError(`${kernel}: cannot reduce an empty axis of ${formatShape(x.shape)}`);
   }
@@ -65,7 +70,7 @@ export const logsumexp = (x: Tensor, axes?: number | readonly number[], keepDims
 /** Mean over axes. @example `tensor([1, 2, 3]).mean().item() // 2` */
 export function mean(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   assertTensor('mean', x);
-  const ax = normalizeAxes('mean', axes, x.ndim);
+  const ax = scalarSafe(normalizeAxes('mean', axes, x.ndim), x);
   const n = ax.reduce((p, a) => p * x.shape[a]!, 1);
   const s = sum(x.dtype === 'int32' ? x.astype('float32') : x, ax, keepDims);
   return mul(s, 1 / n);
@@ -77,7 +82,7 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepDims = fa
  */
 export function variance(x: Tensor, axes?: number | readonly number[], keepDims = false, correction = 0): Tensor {
   assertTensor('variance', x);
-  const ax = normalizeAxes('variance', axes, x.ndim);
+  const ax = scalarSafe(normalizeAxes('variance', axes, x.ndim), x);
   const n = ax.reduce((p, a) => p * x.shape[a]!, 1);
   const centered = sub(x, mean(x, ax, true));
   return mul(sum(square(centered), ax, keepDims), 1 / Math.max(n - correction, 0));
@@ -85,8 +90,9 @@ export function variance(x: Tensor, axes?: number | readonly number[], keepDims 
 
 function argOp(kernel: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
   assertTensor(kernel, x);
-  if (x.size === 0) throw new ShapeError(`${kernel}: empty tensor ${formatShape(x.shape)}`);
-  if (axis === undefined) {
+  if (axis !== undefined && x.ndim === 0) normalizeAxis(kernel, axis, 0);
+  if (axis === undefined || x.ndim === 0) {
+    if (x.size === 0) throw new ShapeError(`${kernel}: empty tensor ${formatShape(x.shape)}`);
     const flat = new Tensor(x.data, [x.size]);
     const r = runReduce(kernel, flat, [0], 'int32');
     return new Tensor(r.data, keepDims ? x.shape.map(() => 1) : []);

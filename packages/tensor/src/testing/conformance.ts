@@ -120,7 +120,8 @@ const FLOAT_DTYPES: readonly FloatDType[] = ['float32', 'float64'];
 // Naive float64 references
 // ---------------------------------------------------------------------------------------------
 
-function prod(shape: readonly number[]): number {
+/** @internal Number of elements of a shape (naive). */
+export function prod(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
@@ -133,8 +134,8 @@ function contiguousStrides(shape: readonly number[]): number[] {
   return s;
 }
 
-/** Calls f with every multi-index of `shape` in row-major order. */
-function forEachIndex(shape: readonly number[], f: (idx: readonly number[], flat: number) => void): void {
+/** @internal Calls f with every multi-index of `shape` in row-major order. */
+export function forEachIndex(shape: readonly number[], f: (idx: readonly number[], flat: number) => void): void {
   const total = prod(shape);
   const idx = new Array<number>(shape.length).fill(0);
   for (let k = 0; k < total; k++) {
@@ -146,8 +147,8 @@ function forEachIndex(shape: readonly number[], f: (idx: readonly number[], flat
   }
 }
 
-/** Flat index into a contiguous array of `shape` read through broadcasting at output index `idx`. */
-function broadcastIndex(shape: readonly number[], idx: readonly number[]): number {
+/** @internal Flat index into a contiguous array of `shape` read through broadcasting at output index `idx`. */
+export function broadcastIndex(shape: readonly number[], idx: readonly number[]): number {
   const off = idx.length - shape.length;
   let flat = 0;
   for (let d = 0; d < shape.length; d++) flat = flat * shape[d]! + (shape[d] === 1 ? 0 : idx[off + d]!);
@@ -880,8 +881,8 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
   });
 }
 
-/** NumPy broadcast of two shapes (the test's own, independent of the package's). */
-function broadcastPair(a: readonly number[], b: readonly number[]): number[] {
+/** @internal NumPy broadcast of two shapes (the test's own, independent of the package's). */
+export function broadcastPair(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -17,6 +17,11 @@ export function gemmJs(g: GemmArgs): void {
   const { m, n, k, c, cOffset, ldc, beta } = g;
   scaleC(c, cOffset, ldc, m, n, beta);
   if (m === 0 || n === 0 || k === 0 || g.alpha === 0) return;
+  if (m <= 2) {
+    // a row or two (step-by-step sampling): packing would cost more than the product
+    smallM(g);
+    return;
+  }
   if (packA.length < MC * KC) packA = new Float64Array(MC * KC);
   if (packB.length < NC * KC) packB = new Float64Array(NC * KC);
   for (let jc = 0; jc < n; jc += NC) {
@@ -28,6 +33,32 @@ export function gemmJs(g: GemmArgs): void {
         const mc = Math.min(MC, m - ic);
         packBlockA(g, ic, mc, pc, kc);
         macroKernel(mc, nc, kc, g.alpha, c, cOffset + ic * ldc + jc, ldc);
+      }
+    }
+  }
+}
+
+function smallM(g: GemmArgs): void {
+  const { m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, transA, transB } = g;
+  for (let i = 0; i < m; i++) {
+    const ci = cOffset + i * ldc;
+    if (transB) {
+      for (let j = 0; j < n; j++) {
+        const bj = bOffset + j * ldb;
+        let s = 0;
+        if (transA) for (let p = 0; p < k; p++) s += a[aOffset + p * lda + i]! * b[bj + p]!;
+        else {
+          const ai = aOffset + i * lda;
+          for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
+        }
+        c[ci + j] = c[ci + j]! + alpha * s;
+      }
+    } else {
+      for (let p = 0; p < k; p++) {
+        const av = alpha * (transA ? a[aOffset + p * lda + i]! : a[aOffset + i * lda + p]!);
+        if (av === 0) continue;
+        const bp = bOffset + p * ldb;
+        for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + av * b[bp + j]!;
       }
     }
   }

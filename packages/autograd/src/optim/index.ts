@@ -1,0 +1,24 @@
+/**
+ * Optimizers (SGD, Adagrad, RMSprop, Adam, AdamW: PyTorch's update rules), learning-rate
+ * schedulers and gradient clipping.
+ *
+ * @example
+ * ```ts
+ * import { AdamW, CosineAnnealingLR, clipGradNorm } from '@unroll/autograd';
+ * import { tensor } from '@unroll/tensor';
+ * const p = tensor([1, 2]);
+ * const opt = new AdamW([p], { lr: 1e-2 });
+ * const sched = new CosineAnnealingLR(opt, { tMax: 100 });
+ * p.grad = tensor([0.5, -0.5]);
+ * clipGradNorm([p], 1);
+ * opt.step();
+ * sched.step();
+ * ```
+ */
+export { Optimizer, type OptimizerState, type ParamState, type HyperValue, type HyperRule } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { Scheduler, StepLR, ExponentialLR, CosineAnnealingLR, LinearWarmup, type SchedulerState } from './schedules.js';
+export { clipGradNorm, clipGradValue } from './clip.js';
