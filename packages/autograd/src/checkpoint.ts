@@ -11,7 +11,7 @@
 import { ArgumentError, decodeSafetensors, encodeSafetensors, FormatError, type Tensor } from '@unroll/tensor';
 import { StateDictError } from './errors.js';
 import { Module } from './module.js';
-import { Optimizer, type HyperValue, type OptimizerState } from './optim/optimizer.js';
+import { type HyperValue, Optimizer, type OptimizerState } from './optim/optimizer.js';
 import { Scheduler, type SchedulerState } from './optim/schedules.js';
 
 /** The checkpoint format name stored in `__metadata__.format`. */

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { FormatError } from '@unroll/tensor';
 import { writeFileAtomic } from '@unroll/tensor/node';
-import { decodeCheckpoint, encodeCheckpoint, type CheckpointParts, type DecodedCheckpoint } from '../checkpoint.js';
+import { type CheckpointParts, type DecodedCheckpoint, decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
 
 /**
  * Saves a checkpoint atomically: the bytes are encoded first (an encoding error leaves any

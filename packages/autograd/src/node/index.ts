@@ -9,4 +9,4 @@
  * const { modelState } = await loadCheckpoint('/tmp/m.ckpt');
  * ```
  */
-export { saveCheckpoint, loadCheckpoint } from './checkpoint-file.js';
+export { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';

@@ -1,6 +1,6 @@
-import { ArgumentError, tensor, type Tensor } from '@unroll/tensor';
+import { ArgumentError, type Tensor, tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
-import { Adam, AdamW, type AdamOptions } from './adam.js';
+import { Adam, type AdamOptions, AdamW } from './adam.js';
 import { casesOf, expectExactResume, expectMatchesTorch } from './test-helpers.js';
 
 /** The fixture spells betas as beta1/beta2, like the state dict. */

@@ -15,10 +15,11 @@
  * sched.step();
  * ```
  */
-export { Optimizer, type OptimizerState, type ParamState, type HyperValue, type HyperRule } from './optimizer.js';
-export { SGD, type SGDOptions } from './sgd.js';
+
 export { Adagrad, type AdagradOptions } from './adagrad.js';
-export { RMSprop, type RMSpropOptions } from './rmsprop.js';
-export { Adam, AdamW, type AdamOptions } from './adam.js';
-export { Scheduler, StepLR, ExponentialLR, CosineAnnealingLR, LinearWarmup, type SchedulerState } from './schedules.js';
+export { Adam, type AdamOptions, AdamW } from './adam.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
+export { type HyperRule, type HyperValue, Optimizer, type OptimizerState, type ParamState } from './optimizer.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { CosineAnnealingLR, ExponentialLR, LinearWarmup, Scheduler, type SchedulerState, StepLR } from './schedules.js';
+export { SGD, type SGDOptions } from './sgd.js';

@@ -1,4 +1,4 @@
-import { allocArray, ArgumentError, formatShape, shapesEqual, Tensor, type TypedArray } from '@unroll/tensor';
+import { ArgumentError, allocArray, formatShape, shapesEqual, Tensor, type TypedArray } from '@unroll/tensor';
 import { StateDictError } from '../errors.js';
 
 /** A hyperparameter value: a number (learning rate, betas...) or a flag (nesterov, amsgrad...). */
@@ -65,7 +65,7 @@ const KEY = /^(0|[1-9]\d*)\.([A-Za-z_][A-Za-z0-9_]*)$/;
  * const p = tensor([1, 2]);
  * const opt = new Adam([p], { lr: 0.1 });
  * p.grad = tensor([0.5, -0.5]);
- * opt.step();      // p is now [0.9, 2.1]
+ * opt.step();      // p ≈ [0.9, 2.1]
  * opt.zeroGrad();  // p.grad === null
  * ```
  */
@@ -82,7 +82,7 @@ export abstract class Optimizer<H extends Record<string, HyperValue> = Record<st
   protected h: H;
   /** Per-parameter state, created on a parameter's first update. */
   protected state: (ParamState | undefined)[];
-  private readonly rules: { readonly [K in keyof H]: HyperRule };
+  private readonly rules: Readonly<Record<string, HyperRule>>;
 
   protected constructor(type: string, params: Iterable<Tensor>, lr: number, hyper: H, rules: { readonly [K in keyof H]: HyperRule }) {
     this.type = type;
@@ -117,7 +117,7 @@ export abstract class Optimizer<H extends Record<string, HyperValue> = Record<st
   protected abstract readonly bufferNames: readonly string[];
 
   /** Checks constraints between hyperparameters; returns a message, or null when they are fine. */
-  protected crossCheck(_h: H & { lr: number }): string | null {
+  protected crossCheck(_h: H): string | null {
     return null;
   }
 
@@ -125,11 +125,11 @@ export abstract class Optimizer<H extends Record<string, HyperValue> = Record<st
   private checkHyper(h: Record<string, unknown>): string | null {
     const lrBad = ruleMessage('nonNegative', h.lr);
     if (lrBad !== null) return `lr ${lrBad}`;
-    for (const key of Object.keys(this.rules) as (keyof H & string)[]) {
-      const bad = ruleMessage(this.rules[key], h[key]);
+    for (const key of Object.keys(this.rules)) {
+      const bad = ruleMessage(this.rules[key]!, h[key]);
       if (bad !== null) return `${key} ${bad}`;
     }
-    return this.crossCheck(h as H & { lr: number });
+    return this.crossCheck(h as H);
   }
 
   /** The buffer `name` of a parameter's state, created filled with `init` when absent. */

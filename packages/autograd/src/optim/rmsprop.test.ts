@@ -1,4 +1,4 @@
-import { ArgumentError, tensor, type Tensor } from '@unroll/tensor';
+import { ArgumentError, type Tensor, tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { RMSprop, type RMSpropOptions } from './rmsprop.js';
 import { casesOf, expectExactResume, expectMatchesTorch } from './test-helpers.js';

@@ -35,8 +35,10 @@ describe('schedulers', () => {
       got.push(opt.lr);
       expect(sched.lastEpoch).toBe(k);
     }
-    got.forEach((lr, k) => expect(Math.abs(lr - c.lrs[k]!)).toBeLessThan(1e-12));
-    c.lrs.forEach((lr, k) => expect(Math.abs(sched.lrAt(k) - lr)).toBeLessThan(1e-12));
+    got.forEach((lr, k) => {
+      expect(Math.abs(lr - c.lrs[k]!)).toBeLessThan(1e-12);
+      expect(Math.abs(sched.lrAt(k) - lr)).toBeLessThan(1e-12);
+    });
   });
 
   it('StepLR and ExponentialLR follow their closed forms', () => {

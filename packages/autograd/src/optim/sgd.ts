@@ -39,7 +39,7 @@ type SGDHyper = { momentum: number; dampening: number; nesterov: boolean; weight
  * const p = tensor([1, 2]);
  * const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
  * p.grad = tensor([1, -1]);
- * opt.step(); // p = [0.9, 2.1]
+ * opt.step(); // p ≈ [0.9, 2.1]
  * ```
  */
 export class SGD extends Optimizer<SGDHyper> {

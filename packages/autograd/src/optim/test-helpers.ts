@@ -3,7 +3,7 @@
  * `fixtures/optim.json` (made by `fixtures/make_optim_fixtures.py`) and a save/restore check.
  */
 import { readFileSync } from 'node:fs';
-import { Tensor, type DType } from '@unroll/tensor';
+import { type DType, Tensor } from '@unroll/tensor';
 import { expect } from 'vitest';
 import type { Optimizer } from './optimizer.js';
 
@@ -115,6 +115,8 @@ export function expectExactResume(make: (params: Tensor[], other: boolean) => Op
   }
   expect(c.stepCount).toBe(steps);
   expect(c.hyperparameters()).toEqual(a.hyperparameters());
-  straight.forEach((p, i) => expect(bitsOf(resumed[i]!)).toEqual(bitsOf(p)));
+  straight.forEach((p, i) => {
+    expect(bitsOf(resumed[i]!)).toEqual(bitsOf(p));
+  });
   expect(Object.keys(c.stateDict().tensors).sort()).toEqual(Object.keys(a.stateDict().tensors).sort());
 }

@@ -122,7 +122,11 @@ export class CharLMTrainer {
 
   /** A fresh run on `text` with `overrides` of the defaults. */
   static create(text: string, overrides: Partial<Omit<TrainConfig, 'model'>> & { model?: Partial<TrainConfig['model']> } = {}): CharLMTrainer {
-    const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...overrides, model: { ...DEFAULT_TRAIN_CONFIG.model, ...overrides.model } };
+    const config: TrainConfig = {
+      ...DEFAULT_TRAIN_CONFIG,
+      ...definedOnly(overrides),
+      model: { ...DEFAULT_TRAIN_CONFIG.model, ...definedOnly(overrides.model ?? {}) },
+    };
     if (config.model.cell !== 'lstm') delete config.model.forgetBias;
     checkTrainConfig(config);
     const vocab = CharVocab.fromText(text);
@@ -213,6 +217,11 @@ export class CharLMTrainer {
     };
     return encodeCheckpoint({ model: this.model, optimizer: this.optimizer, metadata: meta });
   }
+}
+
+/** The entries of `o` whose value is not undefined (so that absent options keep their defaults). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function rebindGenerator(model: CharLM, g: Generator): void {

@@ -1,0 +1,27 @@
+import { evaluate, loadCharLM, splitTrainVal } from '@unroll/tasks';
+import { loadMobyDick, readTextCorpus } from '@unroll/tasks/node';
+import { Command } from 'commander';
+import { printJson, readCheckpointFile } from '../io.js';
+
+/** `unroll eval CKPT`: bits per character on a text. */
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description('bits per character of a trained model on a text (default: the held-out end of Moby Dick)')
+    .argument('<ckpt>', 'checkpoint written by `unroll train charlm`')
+    .option('--data <file>', 'UTF-8 text file to score (whole file)')
+    .option('--json', 'print the metrics as JSON')
+    .action(async (ckpt: string, flags: { data?: string; json?: boolean }) => {
+      const { model, vocab, meta } = loadCharLM(await readCheckpointFile(ckpt));
+      let ids: Int32Array;
+      if (flags.data) ids = vocab.encode(await readTextCorpus(flags.data));
+      else ids = splitTrainVal(vocab.encode(await loadMobyDick()), meta.config.valFraction).val;
+      const unknown = ids.reduce((n, id) => n + (id === 0 ? 1 : 0), 0);
+      const m = evaluate(model, ids);
+      const result = { chars: m.chars, nats: m.nats, bitsPerChar: m.bitsPerChar, perplexity: m.perplexity, unknownChars: unknown };
+      if (flags.json) printJson(result);
+      else {
+        process.stdout.write(`${m.chars} characters: ${m.bitsPerChar.toFixed(4)} bits/char, ${m.nats.toFixed(4)} nats/char, perplexity ${m.perplexity.toFixed(3)}\n`);
+        if (unknown > 0) process.stdout.write(`(${unknown} characters were not in the training vocabulary of ${vocab.size} and scored as unknown)\n`);
+      }
+    });
+}

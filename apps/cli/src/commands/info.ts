@@ -1,0 +1,43 @@
+import { readCharLMCheckpoint } from '@unroll/tasks';
+import { Command } from 'commander';
+import { printJson, readCheckpointFile } from '../io.js';
+
+/** `unroll info CKPT`: config, parameter count and training history. */
+export function infoCommand(): Command {
+  return new Command('info')
+    .description("a checkpoint's model config, parameter count and training history")
+    .argument('<ckpt>', 'checkpoint written by `unroll train charlm`')
+    .option('--json', 'print as JSON')
+    .action(async (ckpt: string, flags: { json?: boolean }) => {
+      const { meta, decoded } = readCharLMCheckpoint(await readCheckpointFile(ckpt));
+      const parameters = Object.values(decoded.modelState).reduce((n, t) => n + t.size, 0);
+      const withVal = meta.history.filter((h) => h.valLoss !== undefined);
+      const info = {
+        type: meta.type,
+        config: meta.config,
+        vocabSize: meta.vocab.length,
+        parameters,
+        steps: meta.step,
+        tokens: meta.tokens,
+        trainingSeconds: Number(meta.seconds.toFixed(1)),
+        lastTrainLoss: meta.history.at(-1)?.trainLoss,
+        lastValLoss: withVal.at(-1)?.valLoss,
+        validation: withVal.map((h) => ({ step: h.step, seconds: Number(h.seconds.toFixed(1)), valLoss: h.valLoss })),
+      };
+      if (flags.json) {
+        printJson(info);
+        return;
+      }
+      const c = meta.config;
+      const lines = [
+        `model: charlm, ${c.model.layers}-layer ${c.model.cell.toUpperCase()}, hidden ${c.model.hidden}, ${c.model.embed > 0 ? `embedding ${c.model.embed}` : 'one-hot input'}, vocabulary ${info.vocabSize}`,
+        `parameters: ${parameters.toLocaleString('en')}`,
+        `training: seq ${c.seq}, batch ${c.batch}, ${c.optimizer} lr ${c.lr} (x${c.lrDecay} every ${c.decayEvery} steps), clip ${c.clip}, seed ${c.seed}`,
+        `progress: ${meta.step} steps, ${meta.tokens.toLocaleString('en')} tokens, ${info.trainingSeconds} s`,
+        `last train loss: ${info.lastTrainLoss?.toFixed(4) ?? '-'} nats/char; last validation loss: ${info.lastValLoss?.toFixed(4) ?? '-'} nats/char`,
+        'validation history (step, seconds, nats/char):',
+        ...info.validation.map((v) => `  ${v.step}\t${v.seconds}\t${v.valLoss!.toFixed(4)}`),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
