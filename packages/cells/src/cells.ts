@@ -1,5 +1,5 @@
 import { Module, type Parameter } from '@unroll/autograd';
-import { type Tensor, zeros } from '@unroll/tensor';
+import { ArgumentError, type Tensor, zeros } from '@unroll/tensor';
 import { expectShape } from './errors.js';
 import type { CellKind } from './fused.js';
 import { type ParamOptions, checkSize, createCellParams } from './params.js';
@@ -28,7 +28,10 @@ abstract class CellBase extends Module {
     const B = x.shape[0]!;
     const s = state ?? { h: zeros([B, this.hiddenSize], { dtype: x.dtype }), c: zeros([B, this.hiddenSize], { dtype: x.dtype }) };
     expectShape(this.layerName, 'state h', s.h.shape, [B, this.hiddenSize]);
-    if (this.kind === 'lstm') expectShape(this.layerName, 'state c', (s.c ?? s.h).shape, [B, this.hiddenSize]);
+    if (this.kind === 'lstm') {
+      if (!s.c) throw new ArgumentError(`${this.layerName}: the state needs c (${B},${this.hiddenSize}) as well as h`);
+      expectShape(this.layerName, 'state c', s.c.shape, [B, this.hiddenSize]);
+    }
     return cellStep(this.kind, x, s, { weightIh: this.weight_ih, weightHh: this.weight_hh, biasIh: this.bias_ih, biasHh: this.bias_hh });
   }
 }

@@ -1,7 +1,7 @@
-import { Linear, Module, crossEntropy, noGrad } from '@unroll/autograd';
-import { Generator, type Tensor, oneHot, tensor } from '@unroll/tensor';
+import { crossEntropy, Linear, Module, noGrad } from '@unroll/autograd';
+import { Generator, oneHot, type Tensor, tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
-import { LSTM, RNN, type RecurrentLayer, type RecurrentState } from './layers.js';
+import { LSTM, type RecurrentLayer, type RecurrentState, RNN } from './layers.js';
 
 /**
  * The lecture's worked example: a character-level RNN over the vocabulary [h, e, l, o], trained

@@ -125,7 +125,7 @@ export abstract class RecurrentLayer extends Module {
     if (st) {
       expectShape(name, 'state h', st.h.shape, [this.numLayers * dirs, B, H]);
       if (this.kind === 'lstm') {
-        if (!st.c) throw new ArgumentError(`${name}: the initial state needs c as well as h`);
+        if (!st.c) throw new ArgumentError(`${name}: the initial state needs c (${this.numLayers * dirs},${B},${H}) as well as h`);
         expectShape(name, 'state c', st.c.shape, [this.numLayers * dirs, B, H]);
       }
     }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import '@unroll/autograd';
 import { type DType, Tensor, tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
-import { GRU, LSTM, RNN, type RecurrentLayer } from './layers.js';
+import { GRU, LSTM, type RecurrentLayer, RNN } from './layers.js';
 
 /**
  * The ONNX backend reference cases of the RNN, LSTM and GRU operators (onnx/backend/test/case/

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import '@unroll/autograd';
-import { Tensor, mul } from '@unroll/tensor';
+import { mul, Tensor } from '@unroll/tensor';
 import { loadSafetensors } from '@unroll/tensor/node';
 import { describe, expect, it } from 'vitest';
-import { GRU, LSTM, RNN, type RecurrentLayer } from './layers.js';
+import { GRU, LSTM, type RecurrentLayer, RNN } from './layers.js';
 
 /**
  * Forward values and gradients against real PyTorch 1.13 (nn.RNN / nn.LSTM / nn.GRU in float64),

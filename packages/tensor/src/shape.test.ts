@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, ShapeError, formatShape } from './errors.js';
+import { ArgumentError, formatShape, ShapeError } from './errors.js';
 import { assertShape, broadcastShapes, broadcastStrides, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from './shape.js';
 import { broadcastPair } from './testing/conformance.js';
 
@@ -14,7 +14,7 @@ describe('sizeOf and stridesOf (property)', () => {
         expect(sizeOf(s)).toBe(s.reduce((p, d) => p * d, 1));
         const st = stridesOf(s);
         expect(st).toHaveLength(s.length);
-        s.forEach((_, i) => expect(st[i]).toBe(s.slice(i + 1).reduce((p, d) => p * d, 1)));
+        expect(st).toEqual(s.map((_, i) => s.slice(i + 1).reduce((p, d) => p * d, 1)));
       }),
       RUNS,
     );
@@ -55,7 +55,7 @@ describe('broadcastShapes and broadcastStrides (property)', () => {
         const own = stridesOf(a);
         const off = out.length - a.length;
         expect(st).toHaveLength(out.length);
-        out.forEach((_, d) => expect(st[d]).toBe(d < off || a[d - off] === 1 ? 0 : own[d - off]));
+        expect(st).toEqual(out.map((_, d) => (d < off || a[d - off] === 1 ? 0 : own[d - off])));
       }),
       RUNS,
     );

@@ -2,7 +2,7 @@ import { writeFileAtomic } from '@unroll/tensor/node';
 import { CharLMTrainer, sampleText } from '@unroll/tasks';
 import { loadMobyDick, readTextCorpus } from '@unroll/tasks/node';
 import { Command } from 'commander';
-import { nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../args.js';
+import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../args.js';
 import { readCheckpointFile, printJson } from '../io.js';
 import { Progress } from '../progress.js';
 
@@ -59,6 +59,9 @@ async function run(flags: TrainFlags): Promise<void> {
   try {
     progress.start();
     while (!interrupted && trainer.stepCount < stopAtStep && Date.now() < deadline) {
+      // yield to the event loop so that the SIGINT handler can run (the steps are synchronous)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (interrupted) break;
       const { loss } = trainer.step();
       const step = trainer.stepCount;
       if (step % flags.evalEvery === 0) valBpc = trainer.validate({ maxChars: 20_000 }).bitsPerChar;
@@ -116,7 +119,7 @@ export function trainCommand(): Command {
     .option('--resume <ckpt>', 'continue a run from its checkpoint (same data)')
     .option('--seed <n>', 'random seed', positiveInt)
     .option('--eval-every <n>', 'validate every n steps', positiveInt, 100)
-    .option('--sample-every <n>', 'print a sample every n steps (0: never)', (v: string) => Number(v), 500)
+    .option('--sample-every <n>', 'print a sample every n steps (0: never)', nonNegativeInt, 500)
     .option('--json', 'print a machine-readable summary')
     .action(async (flags: TrainFlags) => run(flags));
   return train;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ones, scalar, tensor } from '../creation.js';
 import type { DType } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { broadcastIndex, broadcastPair, expectClose, forEachIndex, prod } from '../testing/conformance.js';
 import * as ops from './index.js';
 

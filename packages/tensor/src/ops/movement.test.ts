@@ -370,7 +370,7 @@ describe('broadcastTo and pad (property)', () => {
         ([s, widths, value, dtype]) => {
           const x = iota(s, dtype);
           const y = ops.pad(x, widths, value);
-          const w = s.map((_, d) => widths[d] ?? [0, 0]);
+          const w: (readonly [number, number])[] = s.map((_, d) => widths[d] ?? ([0, 0] as const));
           const outShape = s.map((n, d) => n + w[d]![0] + w[d]![1]);
           expect(y.shape).toEqual(outShape);
           const ref: number[] = [];

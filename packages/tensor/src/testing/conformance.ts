@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBackend, setBackend, type Backend, type BinaryKernel, type ReduceKernel, type UnaryKernel } from '../backend.js';
-import { allocArray, type DType, type TypedArray } from '../dtype.js';
+import { type Backend, type BinaryKernel, getBackend, type ReduceKernel, setBackend, type UnaryKernel } from '../backend.js';
 import { tensor } from '../creation.js';
+import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import * as ops from '../ops/index.js';
 import { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
@@ -179,7 +179,7 @@ function refUnary(op: UnaryKernel, v: number, p0: number, p1: number): number {
     case 'sign': return v > 0 ? 1 : v < 0 ? -1 : 0;
     case 'square': return v * v;
     case 'reciprocal': return 1 / v;
-    case 'pow': return Math.pow(v, p0);
+    case 'pow': return v ** p0;
     case 'clip': return Math.min(Math.max(v, p0), p1);
     case 'sin': return Math.sin(v);
     case 'cos': return Math.cos(v);
@@ -197,7 +197,7 @@ function refBinary(op: BinaryKernel, a: number, b: number): number {
     case 'div': return a / b;
     case 'maximum': return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b);
     case 'minimum': return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.min(a, b);
-    case 'pow': return Math.pow(a, b);
+    case 'pow': return a ** b;
     case 'eq': return a === b ? 1 : 0;
     case 'ne': return a !== b ? 1 : 0;
     case 'lt': return a < b ? 1 : 0;
@@ -521,7 +521,12 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
             // rows laid out along the reduced (middle) axis: x[o, i, j] with inner = 2 copies
             const outer = rows.length;
             const x = allocArray(dtype, outer * 3 * 2);
-            rows.forEach((r, o) => r.forEach((v, i) => { x[(o * 3 + i) * 2] = v; x[(o * 3 + i) * 2 + 1] = v; }));
+            rows.forEach((r, o) => {
+              r.forEach((v, i) => {
+                x[(o * 3 + i) * 2] = v;
+                x[(o * 3 + i) * 2 + 1] = v;
+              });
+            });
             const out = allocArray(op === 'argmax' || op === 'argmin' ? 'int32' : dtype, outer * 2);
             be.reduce(op, x, outer, 3, 2, out);
             expectClose(out, refReduce(op, x, outer, 3, 2), { atol: 0, rtol: op === 'logsumexp' ? 1e-6 : 0, label: `reduce ${op} with NaN/Inf` });

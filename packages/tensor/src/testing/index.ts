@@ -13,10 +13,10 @@
  * ```
  */
 export {
+  type CloseOptions,
+  CONFORMANCE_TOLERANCES,
   describeBackendConformance,
   describeBackendConformance as runBackendConformance,
   expectClose,
-  CONFORMANCE_TOLERANCES,
-  type CloseOptions,
   type Tolerance,
 } from './conformance.js';

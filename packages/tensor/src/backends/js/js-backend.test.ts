@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Backend, getBackend, listBackends, registerBackend, setBackend } from '../../backend.js';
+import { tensor } from '../../creation.js';
+import { ArgumentError } from '../../errors.js';
 import { describeBackendConformance, expectClose } from '../../testing/index.js';
 import { jsBackend } from './index.js';
 
@@ -24,5 +27,39 @@ describe('expectClose', () => {
     } catch (e) {
       expect((e as Error).name).toBe('AssertionError');
     }
+  });
+});
+
+describe('backend registry', () => {
+  afterEach(() => {
+    setBackend('js');
+  });
+
+  it('js is registered and active by default', () => {
+    expect(listBackends()).toContain('js');
+    expect(getBackend().name).toBe('js');
+  });
+
+  it('registering does not activate; setBackend by name or by value does, and ops use it', () => {
+    let calls = 0;
+    const counting = (): Backend => {
+      const base = jsBackend();
+      return { ...base, name: 'counting', unary: (...args) => { calls++; base.unary(...args); } };
+    };
+    registerBackend('counting', counting);
+    expect(listBackends()).toContain('counting');
+    expect(getBackend().name).toBe('js');
+    expect(setBackend('counting').name).toBe('counting');
+    expect(getBackend().name).toBe('counting');
+    expectClose(tensor([0, 1]).exp().data, [1, Math.E], { atol: 0, rtol: 1e-7 });
+    expect(calls).toBe(1);
+    const direct = jsBackend();
+    expect(setBackend(direct)).toBe(direct);
+    expect(getBackend()).toBe(direct);
+  });
+
+  it('an unknown name is an ArgumentError listing the registered backends', () => {
+    expect(() => setBackend('nope')).toThrow(ArgumentError);
+    expect(() => setBackend('nope')).toThrow(new RegExp(`^setBackend: unknown backend 'nope' \\(registered: ${listBackends().join(', ')}\\)$`));
   });
 });

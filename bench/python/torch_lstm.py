@@ -1,0 +1,129 @@
+"""PyTorch reference for the Unroll benchmark (run by bench/src/torch.ts, one process per case).
+
+Usage: python3 torch_lstm.py '<job JSON>'  with the same job shape as bench/src/child.ts:
+  {"spec": {"kind": "train" | "infer", "model": {"cell", "layers", "vocab", "hidden"},
+            "T", "B" | "tokens"}, "sampling": {"runs", "minRuns", "budgetS"}}
+Prints one line: '@@unroll-bench ' + JSON, like the Node children.
+
+train: one-hot (T,B,V) -> nn.LSTM / nn.GRU -> nn.Linear -> F.cross_entropy over all T*B positions
+       -> backward -> Adam(lr 1e-3) step, no clipping; 2 intra-op threads.
+infer: batch 1, one token at a time, state fed back, greedy argmax read with .item(),
+       under torch.no_grad(); a sample is a whole sequence of `tokens` tokens from a zero state.
+"""
+import json
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+MARKER = "@@unroll-bench "
+THREADS = 2
+
+
+def time_it(fn, runs, min_runs, budget_ms, warmup_calls, warmup_ms, sample_ms):
+    """Mirror of bench/src/timing.ts: warm-up, calibrate, time-boxed samples (ms per call)."""
+    last = 0.0
+    warm_start = time.perf_counter()
+    i = 0
+    while i < warmup_calls or (time.perf_counter() - warm_start) * 1e3 < warmup_ms:
+        t = time.perf_counter()
+        fn()
+        last = (time.perf_counter() - t) * 1e3
+        i += 1
+    reps = max(1, round(sample_ms / max(last, 1e-3)))
+    out = []
+    start = time.perf_counter()
+    while len(out) < runs:
+        t = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        out.append((time.perf_counter() - t) * 1e3 / reps)
+        if (time.perf_counter() - start) * 1e3 > budget_ms and len(out) >= min_runs:
+            break
+    return out, reps
+
+
+def build(model):
+    rnn_cls = torch.nn.LSTM if model["cell"] == "lstm" else torch.nn.GRU
+    rnn = rnn_cls(model["vocab"], model["hidden"], num_layers=model["layers"])
+    head = torch.nn.Linear(model["hidden"], model["vocab"])
+    return rnn, head
+
+
+def train(spec, s):
+    m, T, B = spec["model"], spec["T"], spec["B"]
+    V = m["vocab"]
+    rnn, head = build(m)
+    opt = torch.optim.Adam(list(rnn.parameters()) + list(head.parameters()), lr=1e-3)
+    x = F.one_hot(torch.randint(0, V, (T, B)), V).float()  # (T,B,V)
+    y = torch.randint(0, V, (T, B))
+    losses = []
+
+    def step():
+        opt.zero_grad()
+        out, _ = rnn(x)  # (T,B,H)
+        loss = F.cross_entropy(head(out).reshape(T * B, V), y.reshape(T * B))
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+
+    budget = s["budgetS"] * 1e3
+    ms, reps = time_it(step, s["runs"], s["minRuns"], budget, 1, 0, budget / s["runs"])
+    return {
+        "unit": "tok/s", "higherIsBetter": True, "samples": [T * B * 1e3 / v for v in ms], "threads": THREADS,
+        "note": f"forward+backward+Adam, {reps} steps per sample",
+        "extra": {"firstLoss": losses[0], "lastLoss": losses[-1], "steps": len(losses)},
+    }
+
+
+def infer(spec, s):
+    m, tokens = spec["model"], spec["tokens"]
+    V = m["vocab"]
+    rnn, head = build(m)
+    rnn.eval()
+    head.eval()
+    checksum = [0]
+
+    def generate():
+        state = None
+        tok = 0
+        with torch.no_grad():
+            for _ in range(tokens):
+                x = torch.zeros(1, 1, V)
+                x[0, 0, tok] = 1.0
+                out, state = rnn(x, state)
+                tok = int(head(out).argmax(-1).item())
+                checksum[0] += tok
+
+    ms, _ = time_it(generate, s["runs"], s["minRuns"], s["budgetS"] * 1e3, 2, 500, 0)
+    return {
+        "unit": "ms/tok", "higherIsBetter": False, "samples": [v / tokens for v in ms], "threads": THREADS,
+        "note": f"nn.{m['cell'].upper()} step (T=1, state) + Linear + argmax per token, {tokens} tokens per sample",
+        "extra": {"checksum": checksum[0]},
+    }
+
+
+def main():
+    job = json.loads(sys.argv[1])
+    torch.manual_seed(1)
+    torch.set_num_threads(THREADS)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass  # only settable before the first parallel work
+    spec = job["spec"]
+    if spec["kind"] == "train":
+        reply = {"ok": True, "result": train(spec, job["sampling"])}
+    elif spec["kind"] == "infer":
+        reply = {"ok": True, "result": infer(spec, job["sampling"])}
+    else:
+        reply = {"ok": False, "skipped": f"torch_lstm.py does not run '{spec['kind']}'"}
+    reply.setdefault("result", {}).setdefault("extra", {})["torch"] = torch.__version__ if reply["ok"] else None
+    if not reply["ok"]:
+        del reply["result"]
+    print(MARKER + json.dumps(reply), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+/**
+ * Unroll batch-1 generation: per token, one-hot (1,1,V) -> LSTM.forward with the state fed back
+ * (T = 1, as `sampleChars` in @unroll/tasks does) -> Linear -> greedy argmax read in JS, under
+ * noGrad. A sample is a whole sequence of `tokens` tokens from a zero state; the figure is its
+ * time divided by `tokens`.
+ */
+import { Linear, noGrad } from '@unroll/autograd';
+import { GRU, LSTM, type RecurrentState } from '@unroll/cells';
+import { Generator, Tensor } from '@unroll/tensor';
+import { useUnroll } from '../impls/unroll.js';
+import { timeIt } from '../timing.js';
+import type { ChildReply, Impl, ModelSpec, Sampling } from '../types.js';
+import { argmaxOf, inferTiming } from './model.js';
+
+export async function inferUnroll(impl: Impl, m: ModelSpec, tokens: number, s: Sampling): Promise<ChildReply> {
+  const sel = await useUnroll(impl);
+  if ('skip' in sel) return { ok: false, skipped: sel.skip };
+  const g = new Generator(1);
+  const V = m.vocab;
+  const opts = { numLayers: m.layers, generator: g };
+  const rnn = m.cell === 'lstm' ? new LSTM(V, m.hidden, opts) : new GRU(V, m.hidden, opts);
+  const head = new Linear(m.hidden, V, { generator: g });
+  rnn.eval();
+  head.eval();
+  let checksum = 0;
+  const generate = (): void => {
+    let state: RecurrentState | undefined;
+    let tok = 0;
+    for (let i = 0; i < tokens; i++) {
+      const x = new Float32Array(V);
+      x[tok] = 1;
+      const logits = noGrad(() => {
+        const out = rnn.forward(new Tensor(x, [1, 1, V]), { state });
+        state = out.state;
+        return head.forward(out.output); // (1,1,V)
+      });
+      tok = argmaxOf(logits.data);
+      checksum += tok;
+    }
+  };
+  const t = await timeIt(generate, inferTiming(s));
+  return {
+    ok: true,
+    result: {
+      unit: 'ms/tok', higherIsBetter: false, samples: t.msPerCall.map((ms) => ms / tokens), threads: sel.threads,
+      note: `LSTM.forward(T=1, state) + Linear + argmax per token, ${tokens} tokens per sample`,
+      extra: { checksum },
+    },
+  };
+}

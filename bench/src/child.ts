@@ -1,0 +1,33 @@
+/**
+ * Child process entry: measures one configuration and prints one result line
+ * (RESULT_MARKER + JSON). Run by main.ts, one process per configuration, so that JIT, WASM and
+ * heap state of one configuration cannot affect another. The job comes as argv[2] (JSON).
+ * Library modules are imported lazily so that an Unroll child never loads tfjs and vice versa.
+ */
+import { RESULT_MARKER, type ChildJob, type ChildReply } from './types.js';
+
+async function run(job: ChildJob): Promise<ChildReply> {
+  const { spec, sampling } = job;
+  if (spec.impl === 'torch') return { ok: false, skipped: 'torch runs in python/torch_lstm.py, not here' };
+  const unroll = spec.impl.startsWith('unroll-');
+  switch (spec.kind) {
+    case 'matmul':
+      return unroll
+        ? (await import('./cases/matmul-unroll.js')).matmulUnroll(spec.impl, spec.n, sampling)
+        : (await import('./cases/matmul-tfjs.js')).matmulTfjs(spec.impl, spec.n, sampling);
+    case 'train':
+      return unroll
+        ? (await import('./cases/train-unroll.js')).trainUnroll(spec.impl, spec.model, spec.T, spec.B, sampling)
+        : (await import('./cases/train-tfjs.js')).trainTfjs(spec.impl, spec.model, spec.T, spec.B, sampling);
+    case 'infer':
+      return unroll
+        ? (await import('./cases/infer-unroll.js')).inferUnroll(spec.impl, spec.model, spec.tokens, sampling)
+        : (await import('./cases/infer-tfjs.js')).inferTfjs(spec.impl, spec.model, spec.tokens, sampling);
+  }
+}
+
+const job = JSON.parse(process.argv[2] ?? '{}') as ChildJob;
+const reply = await run(job);
+process.stdout.write(`${RESULT_MARKER}${JSON.stringify(reply)}\n`);
+// tfjs-wasm keeps handles open; the result is out, so leave now
+process.exit(0);

@@ -1,0 +1,64 @@
+/** Shapes shared by the orchestrator (main.ts), the child entry (child.ts) and the report. */
+
+/** Who computes: an Unroll backend, a TensorFlow.js backend, or PyTorch. */
+export type Impl = 'unroll-js' | 'unroll-native' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch';
+
+export const UNROLL_IMPLS: readonly Impl[] = ['unroll-js', 'unroll-native'];
+export const TFJS_IMPLS: readonly Impl[] = ['tfjs-cpu', 'tfjs-wasm'];
+
+/** Recurrent model of the training and inference cases (the char-LM of the lecture). */
+export interface ModelSpec {
+  cell: 'lstm' | 'gru';
+  layers: number;
+  vocab: number;
+  hidden: number;
+}
+
+/** One configuration: what a single child process measures. */
+export type CaseSpec =
+  | { kind: 'matmul'; impl: Impl; n: number }
+  | { kind: 'train'; impl: Impl; model: ModelSpec; T: number; B: number }
+  | { kind: 'infer'; impl: Impl; model: ModelSpec; tokens: number };
+
+/** How long and how often a child measures. */
+export interface Sampling {
+  /** Timed repetitions wanted (each one a sample). */
+  runs: number;
+  /** Fewest samples to keep when the time box runs out first. */
+  minRuns: number;
+  /** Time box of the timed part, in seconds (warm-up not included). */
+  budgetS: number;
+}
+
+/** The message that the orchestrator sends to a child (as its one argument, JSON). */
+export interface ChildJob {
+  spec: CaseSpec;
+  sampling: Sampling;
+}
+
+/** What a case measured. `samples` are in `unit`; `higherIsBetter` tells how to rank them. */
+export interface Measurement {
+  unit: 'GFLOP/s' | 'tok/s' | 'ms/tok';
+  higherIsBetter: boolean;
+  samples: number[];
+  /** Threads the implementation computes with (1 unless it says otherwise). */
+  threads: number;
+  /** What exactly was timed, in a few words. */
+  note: string;
+  /** Loss values etc., to show that the work was real (not printed in the table). */
+  extra?: Record<string, unknown>;
+}
+
+/** The one JSON line a child prints (after RESULT_MARKER). */
+export type ChildReply = { ok: true; result: Measurement } | { ok: false; skipped: string };
+
+/** Prefix of the result line, so that library chatter on stdout is ignored. */
+export const RESULT_MARKER = '@@unroll-bench ';
+
+/** A measurement with the configuration it belongs to, as the report reads it. */
+export interface Row {
+  /** Benchmark label, e.g. "matmul 512³" (rows with the same group are compared). */
+  group: string;
+  impl: Impl;
+  result: Measurement;
+}

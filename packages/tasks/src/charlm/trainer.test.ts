@@ -1,0 +1,201 @@
+import { Linear, encodeCheckpoint } from '@unroll/autograd';
+import { ArgumentError, FormatError, Generator } from '@unroll/tensor';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from './metrics.js';
+import { sampleText } from './sample.js';
+import { CharLMTrainer, DEFAULT_TRAIN_CONFIG, loadCharLM, readCharLMCheckpoint } from './trainer.js';
+
+const FOX = 'the quick brown fox jumps over the lazy dog. '.repeat(60);
+const SMALL = { seq: 12, batch: 4, model: { hidden: 16 } } as const;
+
+/** Every parameter's data, by name, copied. */
+function snapshot(trainer: CharLMTrainer): Record<string, Float32Array> {
+  return Object.fromEntries(trainer.model.namedParameters().map(([n, p]) => [n, Float32Array.from(p.data as Float32Array)]));
+}
+
+function expectBitwiseEqual(a: Record<string, Float32Array>, b: Record<string, Float32Array>): void {
+  expect(Object.keys(b)).toEqual(Object.keys(a));
+  for (const name of Object.keys(a)) {
+    const x = new Uint32Array(a[name]!.buffer);
+    const y = new Uint32Array(b[name]!.buffer);
+    expect(y.length, name).toBe(x.length);
+    let diff = -1;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) { diff = i; break; }
+    expect(diff, `${name} differs at ${diff}`).toBe(-1);
+  }
+}
+
+describe('CharLMTrainer', () => {
+  it('learns a small repetitive text: the loss falls well below ln(V)', () => {
+    const trainer = CharLMTrainer.create(FOX, { seq: 16, batch: 8, lr: 1e-2, model: { hidden: 32 } });
+    const lnV = Math.log(trainer.vocab.size);
+    const losses: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      const { loss, gradNorm } = trainer.step();
+      expect(Number.isFinite(loss)).toBe(true);
+      expect(Number.isFinite(gradNorm)).toBe(true);
+      losses.push(loss);
+    }
+    expect(losses[0]).toBeGreaterThan(0.8 * lnV); // starts near chance
+    const tail = losses.slice(-10).reduce((a, b) => a + b, 0) / 10;
+    expect(tail).toBeLessThan(0.5 * lnV);
+    const val = trainer.validate();
+    expect(val.nats).toBeLessThan(0.5 * lnV);
+    expect(trainer.history.at(-1)!.valLoss).toBe(val.nats);
+    expect(trainer.stepCount).toBe(150);
+    expect(trainer.tokens).toBe(150 * 16 * 8);
+    expect(trainer.history).toHaveLength(150);
+    expect(trainer.history.map((h) => h.trainLoss)).toEqual(losses);
+    // a trained model greedily reproduces the text it learned
+    expect(sampleText(trainer.model, trainer.vocab, { prime: 'the quick brown ', length: 9, argmax: true })).toBe('fox jumps');
+  }, 60_000);
+
+  it('applies defaults, overrides and undefined overrides', () => {
+    const t = CharLMTrainer.create(FOX, { seq: 8, batch: 2, lr: undefined, model: { hidden: 8, cell: undefined } });
+    expect(t.config.lr).toBe(DEFAULT_TRAIN_CONFIG.lr);
+    expect(t.config.model.cell).toBe('lstm');
+    expect(t.config.model.hidden).toBe(8);
+    expect(t.config.seq).toBe(8);
+    expect(t.model.config.vocabSize).toBe(t.vocab.size);
+    const g = CharLMTrainer.create(FOX, { seq: 8, batch: 2, model: { hidden: 8, cell: 'gru' } });
+    expect(g.config.model.forgetBias).toBeUndefined();
+    // the defaults object is not mutated
+    expect(DEFAULT_TRAIN_CONFIG.model.forgetBias).toBe(1);
+    expect(DEFAULT_TRAIN_CONFIG.model.cell).toBe('lstm');
+  });
+
+  it('decays the learning rate every decayEvery steps', () => {
+    const t = CharLMTrainer.create(FOX, { ...SMALL, lr: 0.01, lrDecay: 0.5, decayEvery: 2 });
+    expect(t.currentLr()).toBe(0.01);
+    t.step();
+    expect(t.currentLr()).toBe(0.01);
+    t.step();
+    expect(t.currentLr()).toBe(0.005);
+    t.step();
+    t.step();
+    expect(t.currentLr()).toBe(0.0025);
+  });
+
+  it('rejects invalid configurations and too-short texts', () => {
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, model: { hidden: 0 } })).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, lr: -1 })).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, lr: 0 })).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, seq: 0 })).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, batch: 1.5 })).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, clip: -1 })).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, lrDecay: 0 })).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, model: { hidden: 8, dropout: 1 } })).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, optimizer: 'lbfgs' as 'adam' })).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create('abc', SMALL)).toThrow(ArgumentError);
+    expect(() => CharLMTrainer.create('', SMALL)).toThrow(ArgumentError);
+  });
+
+  const resumeCases: [string, Parameters<typeof CharLMTrainer.create>[1]][] = [
+    ['1-layer LSTM, Adam', { ...SMALL }],
+    ['2-layer LSTM with dropout (generator restored)', { ...SMALL, model: { hidden: 16, layers: 2, dropout: 0.3 } }],
+    ['GRU with dropout, RMSprop, decay', { ...SMALL, optimizer: 'rmsprop', lrDecay: 0.5, decayEvery: 3, model: { hidden: 16, layers: 2, dropout: 0.25, cell: 'gru' } }],
+    ['RNN with an embedding, SGD momentum, no clipping', { ...SMALL, optimizer: 'sgd', lr: 0.05, clip: 0, model: { hidden: 16, cell: 'rnn', embed: 6 } }],
+  ];
+  for (const [name, overrides] of resumeCases) {
+    it(`resumes exactly: ${name}`, () => {
+      const N = 5;
+      const a = CharLMTrainer.create(FOX, overrides);
+      const lossesA: number[] = [];
+      for (let i = 0; i < 2 * N; i++) lossesA.push(a.step().loss);
+
+      const b0 = CharLMTrainer.create(FOX, overrides);
+      const lossesB: number[] = [];
+      for (let i = 0; i < N; i++) lossesB.push(b0.step().loss);
+      b0.validate({ maxChars: 50 });
+      const bytes = b0.checkpoint();
+      // keep training the original a bit: the checkpoint must not alias live state
+      b0.step();
+      const b = CharLMTrainer.resume(bytes, FOX);
+      expect(b.stepCount).toBe(N);
+      expect(b.tokens).toBe(N * overrides!.seq! * overrides!.batch!);
+      expect(b.config).toEqual(b0.config);
+      expect(b.vocab.chars).toEqual(a.vocab.chars);
+      for (let i = 0; i < N; i++) lossesB.push(b.step().loss);
+
+      expect(lossesB).toEqual(lossesA);
+      expectBitwiseEqual(snapshot(a), snapshot(b));
+      expect(b.stepCount).toBe(2 * N);
+      expect(b.history.map((h) => h.trainLoss)).toEqual(a.history.map((h) => h.trainLoss));
+      expect(b.history[N - 1]!.valLoss).toBeDefined();
+      // the resumed run's own checkpoint is as good as the straight run's
+      expectBitwiseEqual(snapshot(CharLMTrainer.resume(b.checkpoint(), FOX)), snapshot(a));
+    }, 30_000);
+  }
+
+  it('a resumed run with dropout differs from a run whose generator is not restored', () => {
+    // guards the test above: with dropout, the random stream matters
+    const overrides = { ...SMALL, model: { hidden: 16, layers: 2, dropout: 0.5 } };
+    const a = CharLMTrainer.create(FOX, overrides);
+    for (let i = 0; i < 4; i++) a.step();
+    const bytes = a.checkpoint();
+    const b = CharLMTrainer.resume(bytes, FOX);
+    const c = CharLMTrainer.resume(bytes, FOX);
+    (c.generator as Generator).seed(12345);
+    const lb = b.step().loss;
+    const lc = c.step().loss;
+    expect(lb).not.toBe(lc);
+    expect(lb).toBe(a.step().loss);
+  });
+});
+
+describe('charlm checkpoints', () => {
+  it('readCharLMCheckpoint returns the metadata', () => {
+    const t = CharLMTrainer.create(FOX, SMALL);
+    t.step();
+    t.step();
+    const { meta, decoded } = readCharLMCheckpoint(t.checkpoint());
+    expect(meta.type).toBe('charlm');
+    expect(meta.step).toBe(2);
+    expect(meta.vocab).toEqual(t.vocab.chars);
+    expect(meta.config).toEqual(t.config);
+    expect(meta.history).toHaveLength(2);
+    expect(meta.carried).not.toBeNull();
+    expect(Object.keys(decoded.modelState).sort()).toEqual(t.model.namedParameters().map(([n]) => n).sort());
+  });
+
+  it('rejects a checkpoint of another model type', () => {
+    const bytes = encodeCheckpoint({ model: new Linear(2, 2), metadata: { type: 'other' } });
+    expect(() => readCharLMCheckpoint(bytes)).toThrow(FormatError);
+    expect(() => readCharLMCheckpoint(bytes)).toThrow(/other/);
+    expect(() => loadCharLM(bytes)).toThrow(FormatError);
+    expect(() => CharLMTrainer.resume(bytes, FOX)).toThrow(FormatError);
+  });
+
+  it('rejects checkpoints without charlm metadata', () => {
+    expect(() => readCharLMCheckpoint(encodeCheckpoint({ model: new Linear(2, 2) }))).toThrow(FormatError);
+    expect(() => readCharLMCheckpoint(encodeCheckpoint({ metadata: 'charlm' }))).toThrow(FormatError);
+    expect(() => readCharLMCheckpoint(encodeCheckpoint({ metadata: { type: 'charlm' } }))).toThrow(FormatError);
+  });
+
+  it('rejects random bytes, text and truncated checkpoints with a FormatError', () => {
+    const g = new Generator(4);
+    for (const n of [0, 1, 7, 8, 64, 1000]) {
+      const bytes = Uint8Array.from({ length: n }, () => g.randint(0, 256));
+      expect(() => readCharLMCheckpoint(bytes), `${n} random bytes`).toThrow(FormatError);
+    }
+    expect(() => readCharLMCheckpoint(new TextEncoder().encode('just some text, not a checkpoint\n'))).toThrow(FormatError);
+    const good = CharLMTrainer.create(FOX, SMALL).checkpoint();
+    expect(() => readCharLMCheckpoint(good.subarray(0, good.length - 10))).toThrow(FormatError);
+    expect(() => readCharLMCheckpoint(good.subarray(0, 20))).toThrow(FormatError);
+  });
+
+  it('loadCharLM restores a model that samples and scores exactly like the trainer\'s', () => {
+    const t = CharLMTrainer.create(FOX, { ...SMALL, model: { hidden: 16, layers: 2, dropout: 0.2 } });
+    for (let i = 0; i < 10; i++) t.step();
+    const { model, vocab, meta } = loadCharLM(t.checkpoint());
+    expect(meta.step).toBe(10);
+    expect(vocab.chars).toEqual(t.vocab.chars);
+    expect(model.training).toBe(false);
+    for (const opts of [{ seed: 1 }, { seed: 2, temperature: 0.5, topK: 3 }, { argmax: true }, { seed: 3, topP: 0.8, prime: 'the ' }]) {
+      const o = { length: 60, ...opts };
+      expect(sampleText(model, vocab, o)).toBe(sampleText(t.model, t.vocab, o));
+    }
+    const ids = t.vocab.encode(FOX.slice(0, 500));
+    expect(evaluate(model, ids, { seq: 16 })).toEqual(evaluate(t.model, ids, { seq: 16 }));
+  });
+});
