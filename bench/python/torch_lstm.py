@@ -1,9 +1,12 @@
-"""PyTorch reference for the Unroll benchmark (run by bench/src/torch.ts, one process per case).
+"""PyTorch reference for the Unroll benchmark (run by bench/src/main.ts, one process per case).
 
 Usage: python3 torch_lstm.py '<job JSON>'  with the same job shape as bench/src/child.ts:
-  {"spec": {"kind": "train" | "infer", "model": {"cell", "layers", "vocab", "hidden"},
-            "T", "B" | "tokens"}, "sampling": {"runs", "minRuns", "budgetS"}}
+  {"spec": {"kind": "matmul" | "train" | "infer", "n" | "model": {"cell", "layers", "vocab",
+            "hidden"}, "T", "B" | "tokens"}, "sampling": {"runs", "minRuns", "budgetS"}}
+       python3 torch_lstm.py probe   prints the torch version and BLAS.
 Prints one line: '@@unroll-bench ' + JSON, like the Node children.
+
+matmul: torch.mm of two n x n float32 matrices, GFLOP/s (2 n^3 flops per product).
 
 train: one-hot (T,B,V) -> nn.LSTM / nn.GRU -> nn.Linear -> F.cross_entropy over all T*B positions
        -> backward -> Adam(lr 1e-3) step, no clipping; 2 intra-op threads.
@@ -11,6 +14,7 @@ infer: batch 1, one token at a time, state fed back, greedy argmax read with .it
        under torch.no_grad(); a sample is a whole sequence of `tokens` tokens from a zero state.
 """
 import json
+import re
 import sys
 import time
 
@@ -104,7 +108,30 @@ def infer(spec, s):
     }
 
 
+def matmul(spec, s):
+    n = spec["n"]
+    g = torch.Generator().manual_seed(1)
+    a = torch.randn(n, n, generator=g)
+    b = torch.randn(n, n, generator=g)
+    sample_ms = max(200.0, s["budgetS"] * 1e3 / s["runs"])
+    ms, reps = time_it(lambda: torch.mm(a, b), s["runs"], s["minRuns"], s["budgetS"] * 1e3, 2, 300, sample_ms)
+    return {
+        "unit": "GFLOP/s", "higherIsBetter": True, "samples": [2 * n ** 3 / (v * 1e6) for v in ms], "threads": THREADS,
+        "note": f"torch.mm, {reps} products per sample",
+    }
+
+
+def probe():
+    """Version and BLAS of this torch build (distribution builds may use a slow generic BLAS)."""
+    config = torch.__config__.show()
+    m = re.search(r"BLAS_INFO=([^,\s]+)", config)
+    return {"version": torch.__version__, "blas": m.group(1) if m else "unknown", "threads": THREADS}
+
+
 def main():
+    if sys.argv[1] == "probe":
+        print(MARKER + json.dumps(probe()), flush=True)
+        return
     job = json.loads(sys.argv[1])
     torch.manual_seed(1)
     torch.set_num_threads(THREADS)
@@ -113,7 +140,9 @@ def main():
     except RuntimeError:
         pass  # only settable before the first parallel work
     spec = job["spec"]
-    if spec["kind"] == "train":
+    if spec["kind"] == "matmul":
+        reply = {"ok": True, "result": matmul(spec, job["sampling"])}
+    elif spec["kind"] == "train":
         reply = {"ok": True, "result": train(spec, job["sampling"])}
     elif spec["kind"] == "infer":
         reply = {"ok": True, "result": infer(spec, job["sampling"])}

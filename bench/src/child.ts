@@ -1,10 +1,11 @@
 /**
  * Child process entry: measures one configuration and prints one result line
  * (RESULT_MARKER + JSON). Run by main.ts, one process per configuration, so that JIT, WASM and
- * heap state of one configuration cannot affect another. The job comes as argv[2] (JSON).
+ * heap state of one configuration cannot affect another. The job comes as argv[2] (JSON), or
+ * the word `probe`.
  * Library modules are imported lazily so that an Unroll child never loads tfjs and vice versa.
  */
-import { RESULT_MARKER, type ChildJob, type ChildReply } from './types.js';
+import { RESULT_MARKER, type ChildJob, type ChildReply, type ProbeReply } from './types.js';
 
 async function run(job: ChildJob): Promise<ChildReply> {
   const { spec, sampling } = job;
@@ -26,8 +27,15 @@ async function run(job: ChildJob): Promise<ChildReply> {
   }
 }
 
-const job = JSON.parse(process.argv[2] ?? '{}') as ChildJob;
-const reply = await run(job);
+/** `probe`: which optional Unroll backends load here (main.ts plans the run from this). */
+async function probe(): Promise<ProbeReply> {
+  const { loadNative } = await import('./impls/unroll.js');
+  const native = await loadNative();
+  return 'reason' in native ? { native: { available: false, reason: native.reason } } : { native: { available: true, info: native.mod.nativeInfo() } };
+}
+
+const arg = process.argv[2] ?? '';
+const reply = arg === 'probe' ? await probe() : await run(JSON.parse(arg) as ChildJob);
 process.stdout.write(`${RESULT_MARKER}${JSON.stringify(reply)}\n`);
 // tfjs-wasm keeps handles open; the result is out, so leave now
 process.exit(0);

@@ -62,3 +62,8 @@ export interface Row {
   impl: Impl;
   result: Measurement;
 }
+
+/** What `child.ts probe` prints. */
+export interface ProbeReply {
+  native: { available: true; info: unknown } | { available: false; reason: string };
+}

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Linear, encodeCheckpoint } from '@unroll/autograd';
+import { encodeCheckpoint, Linear } from '@unroll/autograd';
 import { loadCharLM, readCharLMCheckpoint, sampleText } from '@unroll/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -214,7 +214,9 @@ describe('unroll CLI', () => {
       [['sample', ckpt, '--top-p', '2'], /--top-p/, '--top-p 2'],
     ];
     const results = await inPairs(cases.map(([args]) => args));
-    cases.forEach(([, pattern, what], k) => expectOneLineError(results[k]!, pattern, what));
+    cases.forEach(([, pattern, what], k) => {
+      expectOneLineError(results[k]!, pattern, what);
+    });
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 

@@ -141,3 +141,14 @@ describe('manualSeed and the default generator', () => {
     expect(draw(defaultGenerator, 5, (g) => g.random())).toEqual(draw(new Generator(77), 5, (g) => g.random()));
   });
 });
+
+describe('Generator seeds beyond [0, 2^32)', () => {
+  it('gives distinct sequences for negative and large seeds', () => {
+    const first = (seed: number) => {
+      const g = new Generator(seed);
+      return [g.nextUint32(), g.nextUint32(), g.nextUint32(), g.nextUint32()].join(',');
+    };
+    const seeds = [0, -1, 4, -5, 1, 2 ** 32, 2 ** 32 + 1];
+    expect(new Set(seeds.map(first)).size).toBe(seeds.length);
+  });
+});

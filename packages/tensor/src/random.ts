@@ -25,7 +25,9 @@ export class Generator {
   /** Resets the state from an integer seed. */
   seed(seed: number): this {
     if (!Number.isFinite(seed)) throw new ArgumentError(`Generator: seed must be a finite number, got ${seed}`);
-    let x = (Math.floor(seed) ^ Math.floor(seed / 4294967296)) >>> 0;
+    const whole = Math.floor(seed);
+    let x = whole >>> 0; // low 32 bits (two's complement for negative seeds)
+    const hi = Math.floor(whole / 4294967296) | 0; // the rest, so that 2^32 + 1 and 1 differ
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
       let z = x;
@@ -35,6 +37,7 @@ export class Generator {
     };
     this.s0 = next();
     this.s1 = next();
+    x = (x ^ Math.imul(hi ^ (hi >>> 15), 0x2c1b3c6d)) >>> 0; // no change when hi = 0
     this.s2 = next();
     this.s3 = next();
     this.spareNormal = undefined;

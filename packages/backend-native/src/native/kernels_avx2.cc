@@ -129,9 +129,4 @@ const KernelTable* kernels_avx2() {
 }
 }  // namespace unroll
 
-#else  // not x86-64: no AVX2 build
-#include "common.h"
-namespace unroll {
-const KernelTable* kernels_avx2() { return nullptr; }
-}  // namespace unroll
-#endif
+#endif  // x86-64

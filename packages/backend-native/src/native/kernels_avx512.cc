@@ -153,9 +153,4 @@ const KernelTable* kernels_avx512() {
 }
 }  // namespace unroll
 
-#else  // not x86-64: no AVX-512 build
-#include "common.h"
-namespace unroll {
-const KernelTable* kernels_avx512() { return nullptr; }
-}  // namespace unroll
-#endif
+#endif  // x86-64

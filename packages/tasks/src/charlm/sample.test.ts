@@ -1,7 +1,7 @@
 import { ArgumentError, Generator } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { CharLM } from './model.js';
-import { checkSampleOptions, pickNext, sampleChars, sampleText, type SampleOptions } from './sample.js';
+import { checkSampleOptions, pickNext, type SampleOptions, sampleChars, sampleText } from './sample.js';
 import { CharVocab, UNK_INDEX } from './vocab.js';
 
 /** Counts of pickNext's choices over n draws. */

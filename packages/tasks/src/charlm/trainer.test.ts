@@ -1,4 +1,4 @@
-import { Linear, encodeCheckpoint } from '@unroll/autograd';
+import { encodeCheckpoint, Linear } from '@unroll/autograd';
 import { ArgumentError, FormatError, Generator } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './metrics.js';

@@ -1,0 +1,628 @@
+// Node-API entry points of the unroll native backend.
+//
+// The hot kernels are plain napi_callbacks taking positional arguments (no option objects, no
+// allocation): they read the typed arrays' data pointers in place, check every index they will
+// touch against the arrays' lengths (a bad call throws a RangeError instead of corrupting
+// memory), and call the kernel table of the selected instruction set. node-addon-api is used
+// for the module's setup and its cold functions.
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <atomic>
+
+#include "common.h"
+#include "pool.h"
+
+namespace unroll {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Instruction-set selection
+// ---------------------------------------------------------------------------------------------
+
+enum Level { L_SCALAR = 0, L_AVX2 = 1, L_AVX512 = 2 };
+const char* const kLevelNames[] = {"scalar", "avx2", "avx512"};
+
+int detect_best() {
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = avx2 && __builtin_cpu_supports("avx512f");
+  if (avx512 && kernels_avx512()) return L_AVX512;
+  if (avx2 && kernels_avx2()) return L_AVX2;
+#endif
+  return L_SCALAR;
+}
+
+const int g_best = detect_best();
+
+const KernelTable* table_for(int level) {
+  switch (level) {
+    case L_AVX512: return kernels_avx512();
+    case L_AVX2: return kernels_avx2();
+    default: return kernels_scalar();
+  }
+}
+
+int parse_level(const char* s) {
+  if (std::strcmp(s, "avx512") == 0) return L_AVX512;
+  if (std::strcmp(s, "avx2") == 0) return L_AVX2;
+  if (std::strcmp(s, "scalar") == 0) return L_SCALAR;
+  return -1;  // 'auto' and anything else: the best available
+}
+
+int initial_level() {
+  const char* env = std::getenv("UNROLL_NATIVE_SIMD");
+  const int want = env ? parse_level(env) : -1;
+  return want < 0 || want > g_best ? g_best : want;
+}
+
+std::atomic<int> g_level{initial_level()};
+std::atomic<const KernelTable*> g_table{table_for(g_level.load())};
+
+inline const KernelTable* T() { return g_table.load(std::memory_order_relaxed); }
+
+// ---------------------------------------------------------------------------------------------
+// Argument helpers (raw C API: this is the per-call path)
+// ---------------------------------------------------------------------------------------------
+
+constexpr std::size_t kMaxArgs = 16;
+
+struct Args {
+  napi_env env;
+  napi_value argv[kMaxArgs];
+  std::size_t argc = kMaxArgs;
+  bool ok = true;
+  const char* fn;
+
+  Args(napi_env e, napi_callback_info info, const char* name, std::size_t expected) : env(e), fn(name) {
+    if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) {
+      fail_type("could not read the arguments");
+    } else if (argc < expected) {
+      fail_type("too few arguments");
+    }
+  }
+
+  void fail_type(const char* what) {
+    if (!ok) return;
+    ok = false;
+    char msg[256];
+    std::snprintf(msg, sizeof msg, "unroll native %s: %s", fn, what);
+    napi_throw_type_error(env, nullptr, msg);
+  }
+  void fail_range(const char* what) {
+    if (!ok) return;
+    ok = false;
+    char msg[256];
+    std::snprintf(msg, sizeof msg, "unroll native %s: %s", fn, what);
+    napi_throw_range_error(env, nullptr, msg);
+  }
+
+  double num(std::size_t i) {
+    double d = 0;
+    if (ok && napi_get_value_double(env, argv[i], &d) != napi_ok) fail_type("expected a number");
+    return d;
+  }
+  // A whole number in [lo, 2^53].
+  index_t integer(std::size_t i, double lo = 0) {
+    const double d = num(i);
+    if (ok && !(d >= lo && d <= 9007199254740992.0 && d == std::floor(d))) fail_range("expected a whole number in range");
+    return ok ? static_cast<index_t>(d) : 0;
+  }
+  bool boolean(std::size_t i) {
+    bool b = false;
+    if (ok && napi_get_value_bool(env, argv[i], &b) != napi_ok) fail_type("expected a boolean");
+    return b;
+  }
+
+  struct Arr {
+    void* data = nullptr;
+    index_t len = 0;
+    int type = -1;
+  };
+  Arr array(std::size_t i) {
+    Arr a;
+    if (!ok) return a;
+    napi_typedarray_type t;
+    std::size_t len = 0;
+    void* data = nullptr;
+    if (napi_get_typedarray_info(env, argv[i], &t, &len, &data, nullptr, nullptr) != napi_ok) {
+      fail_type("expected a typed array");
+      return a;
+    }
+    a.data = data;
+    a.len = static_cast<index_t>(len);
+    switch (t) {
+      case napi_float32_array: a.type = E_F32; break;
+      case napi_float64_array: a.type = E_F64; break;
+      case napi_int32_array: a.type = E_I32; break;
+      default: fail_type("expected a Float32Array, Float64Array or Int32Array");
+    }
+    return a;
+  }
+  // A Float32Array or Float64Array (returns its type; all float arrays of one call must agree).
+  Arr float_array(std::size_t i, int& type) {
+    Arr a = array(i);
+    if (!ok) return a;
+    if (a.type != E_F32 && a.type != E_F64) fail_type("expected a Float32Array or Float64Array");
+    else if (type < 0) type = a.type;
+    else if (a.type != type) fail_type("float arrays of one call must all be Float32Array or all Float64Array");
+    return a;
+  }
+  // The array must have at least `need` elements.
+  void need(const Arr& a, index_t need, const char* name) {
+    if (!ok || a.len >= need) return;
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "%s has %lld elements, %lld needed", name, static_cast<long long>(a.len),
+                  static_cast<long long>(need));
+    fail_range(msg);
+  }
+};
+
+// Reads nd and the meta array [shape(nd), strides of operand 0 (nd), ..., operand K-1 (nd)].
+bool read_strided(Args& A, std::size_t ndArg, std::size_t metaArg, int K, Strided& s) {
+  const index_t nd = A.integer(ndArg);
+  if (!A.ok) return false;
+  if (nd > kMaxDims) {
+    A.fail_range("too many dimensions");
+    return false;
+  }
+  Args::Arr meta = A.array(metaArg);
+  if (!A.ok) return false;
+  if (meta.type != E_F64) {
+    A.fail_type("shape and strides must come in a Float64Array");
+    return false;
+  }
+  A.need(meta, nd * (K + 1), "meta");
+  if (!A.ok) return false;
+  const double* m = static_cast<const double*>(meta.data);
+  s.nd = static_cast<int>(nd);
+  for (int d = 0; d < s.nd; ++d) {
+    const double sh = m[d];
+    if (!(sh >= 0 && sh <= 2147483647.0 && sh == std::floor(sh))) {
+      A.fail_range("bad shape");
+      return false;
+    }
+    s.shape[d] = static_cast<index_t>(sh);
+    for (int q = 0; q < K; ++q) {
+      const double st = m[(q + 1) * nd + d];
+      if (!(std::fabs(st) <= 2147483647.0 && st == std::floor(st))) {
+        A.fail_range("bad stride");
+        return false;
+      }
+      s.stride[q][d] = static_cast<index_t>(st);
+    }
+  }
+  return true;
+}
+
+index_t total_of(const Strided& s) {
+  index_t t = 1;
+  for (int d = 0; d < s.nd; ++d) t *= s.shape[d];
+  return t;
+}
+
+// Checks that every element of operand q read through s from `offset` lies in [0, len).
+bool check_reach(Args& A, const Strided& s, int q, index_t offset, const Args::Arr& arr, const char* name) {
+  index_t lo = offset, hi = offset;
+  for (int d = 0; d < s.nd; ++d) {
+    const index_t span = s.stride[q][d] * (s.shape[d] - 1);
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  if (lo < 0 || hi >= arr.len) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "the strided view of %s reaches [%lld, %lld], outside its %lld elements", name,
+                  static_cast<long long>(lo), static_cast<long long>(hi), static_cast<long long>(arr.len));
+    A.fail_range(msg);
+    return false;
+  }
+  return true;
+}
+
+// Drops size-1 dimensions and merges neighbours that are contiguous in every operand.
+void simplify(Strided& s, int K) {
+  int w = 0;
+  for (int d = 0; d < s.nd; ++d) {
+    if (s.shape[d] == 1) continue;
+    bool merge = w > 0;
+    for (int q = 0; q < K && merge; ++q) merge = s.stride[q][w - 1] == s.stride[q][d] * s.shape[d];
+    if (merge) {
+      s.shape[w - 1] *= s.shape[d];
+      for (int q = 0; q < K; ++q) s.stride[q][w - 1] = s.stride[q][d];
+    } else {
+      s.shape[w] = s.shape[d];
+      for (int q = 0; q < K; ++q) s.stride[q][w] = s.stride[q][d];
+      ++w;
+    }
+  }
+  s.nd = w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// gemm, split over threads on independent blocks of C
+// ---------------------------------------------------------------------------------------------
+
+template <class Tp>
+struct GemmJob {
+  GemmCall<Tp> g;
+  void (*run)(const GemmCall<Tp>&);
+  bool byCols;
+  index_t chunk;
+};
+
+template <class Tp>
+void gemm_part(void* ctx, int part) {
+  const GemmJob<Tp>& job = *static_cast<const GemmJob<Tp>*>(ctx);
+  GemmCall<Tp> g = job.g;
+  const index_t start = job.chunk * part;
+  if (job.byCols) {
+    if (start >= g.n) return;
+    g.n = g.n - start < job.chunk ? g.n - start : job.chunk;
+    g.b += g.transB ? start * g.ldb : start;
+    g.c += start;
+  } else {
+    if (start >= g.m) return;
+    g.m = g.m - start < job.chunk ? g.m - start : job.chunk;
+    g.a += g.transA ? start : start * g.lda;
+    g.c += start * g.ldc;
+  }
+  job.run(g);
+}
+
+// Products with more multiply-adds than this use the thread pool.
+constexpr double kParallelWork = 2097152.0;  // 2^21
+
+template <class Tp>
+void gemm_dispatch(const GemmCall<Tp>& g, void (*run)(const GemmCall<Tp>&), int nr, int mr) {
+  const int threads = pool_threads();
+  const double work = static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k);
+  if (threads > 1 && work > kParallelWork && g.alpha != Tp(0)) {
+    // split the larger side of C (the other operand's packing is then repeated by each thread)
+    const bool byCols = g.n >= g.m;
+    const index_t len = byCols ? g.n : g.m;
+    const index_t unit = byCols ? nr : mr;
+    int parts = threads;
+    if (len / unit < parts) parts = static_cast<int>(len / unit);
+    if (parts >= 2) {
+      GemmJob<Tp> job{g, run, byCols, 0};
+      const index_t per = (len + parts - 1) / parts;
+      job.chunk = (per + unit - 1) / unit * unit;
+      parts = static_cast<int>((len + job.chunk - 1) / job.chunk);
+      if (parts >= 2 && pool_run(parts, gemm_part<Tp>, &job)) return;
+    }
+  }
+  run(g);
+}
+
+// gemm(flags, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)
+// flags: bit 0 transA, bit 1 transB.
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  Args A(env, info, "gemm", 15);
+  const index_t flags = A.integer(0);
+  const index_t m = A.integer(1), n = A.integer(2), k = A.integer(3);
+  const double alpha = A.num(4);
+  int type = -1;
+  const Args::Arr a = A.float_array(5, type);
+  const index_t aOff = A.integer(6), lda = A.integer(7);
+  const Args::Arr b = A.float_array(8, type);
+  const index_t bOff = A.integer(9), ldb = A.integer(10);
+  const double beta = A.num(11);
+  const Args::Arr c = A.float_array(12, type);
+  const index_t cOff = A.integer(13), ldc = A.integer(14);
+  if (!A.ok) return nullptr;
+  const bool transA = flags & 1, transB = flags & 2;
+  if (m > 0 && n > 0) {
+    A.need(c, cOff + (m - 1) * ldc + n, "C");
+    if (k > 0 && alpha != 0) {
+      const index_t aRows = transA ? k : m, aCols = transA ? m : k;
+      const index_t bRows = transB ? n : k, bCols = transB ? k : n;
+      A.need(a, aOff + (aRows - 1) * lda + aCols, "A");
+      A.need(b, bOff + (bRows - 1) * ldb + bCols, "B");
+    }
+  }
+  if (!A.ok || m == 0 || n == 0) return nullptr;
+  const KernelTable* t = T();
+  if (type == E_F32) {
+    const GemmCall<float> g{transA, transB, m, n, k, static_cast<float>(alpha), static_cast<float>(beta),
+                            static_cast<const float*>(a.data) + aOff, lda, static_cast<const float*>(b.data) + bOff,
+                            ldb, static_cast<float*>(c.data) + cOff, ldc};
+    gemm_dispatch<float>(g, t->sgemm, t->sgemm_nr, t->sgemm_mr);
+  } else {
+    const GemmCall<double> g{transA, transB, m, n, k, alpha, beta,
+                             static_cast<const double*>(a.data) + aOff, lda, static_cast<const double*>(b.data) + bOff,
+                             ldb, static_cast<double*>(c.data) + cOff, ldc};
+    gemm_dispatch<double>(g, t->dgemm, t->dgemm_nr, t->dgemm_mr);
+  }
+  return nullptr;
+}
+
+// unary(op, x, out, p0, p1)
+napi_value Unary(napi_env env, napi_callback_info info) {
+  Args A(env, info, "unary", 5);
+  const index_t op = A.integer(0);
+  int type = -1;
+  const Args::Arr x = A.float_array(1, type);
+  const Args::Arr out = A.float_array(2, type);
+  const double p0 = A.num(3), p1 = A.num(4);
+  if (A.ok && op >= U_COUNT) A.fail_range("unknown unary op");
+  A.need(out, x.len, "out");
+  if (!A.ok) return nullptr;
+  if (type == E_F32) T()->unary_f32(static_cast<int>(op), static_cast<const float*>(x.data), static_cast<float*>(out.data), x.len, p0, p1);
+  else T()->unary_f64(static_cast<int>(op), static_cast<const double*>(x.data), static_cast<double*>(out.data), x.len, p0, p1);
+  return nullptr;
+}
+
+// binary(op, a, b, out, nd, meta[shape, aStrides, bStrides])
+napi_value Binary(napi_env env, napi_callback_info info) {
+  Args A(env, info, "binary", 6);
+  const index_t op = A.integer(0);
+  int type = -1;
+  const Args::Arr a = A.float_array(1, type);
+  const Args::Arr b = A.float_array(2, type);
+  const Args::Arr out = A.array(3);
+  Strided s;
+  if (!A.ok || !read_strided(A, 4, 5, 2, s)) return nullptr;
+  if (op >= B_COUNT) A.fail_range("unknown binary op");
+  const bool outI32 = out.type == E_I32;
+  if (A.ok && out.type != type && !(outI32 && is_comparison(static_cast<int>(op))))
+    A.fail_type("out must have the inputs' type (or be an Int32Array for comparisons)");
+  const index_t total = total_of(s);
+  A.need(out, total, "out");
+  if (!A.ok || total == 0) return nullptr;
+  if (!check_reach(A, s, 0, 0, a, "a") || !check_reach(A, s, 1, 0, b, "b")) return nullptr;
+  simplify(s, 2);
+  if (type == E_F32) T()->binary_f32(static_cast<int>(op), static_cast<const float*>(a.data), static_cast<const float*>(b.data), out.data, outI32, s);
+  else T()->binary_f64(static_cast<int>(op), static_cast<const double*>(a.data), static_cast<const double*>(b.data), out.data, outI32, s);
+  return nullptr;
+}
+
+// where(cond, a, b, out, nd, meta[shape, condStrides, aStrides, bStrides])
+napi_value Where(napi_env env, napi_callback_info info) {
+  Args A(env, info, "where", 6);
+  const Args::Arr cond = A.array(0);
+  int type = -1;
+  const Args::Arr a = A.float_array(1, type);
+  const Args::Arr b = A.float_array(2, type);
+  const Args::Arr out = A.float_array(3, type);
+  Strided s;
+  if (!A.ok || !read_strided(A, 4, 5, 3, s)) return nullptr;
+  const index_t total = total_of(s);
+  A.need(out, total, "out");
+  if (!A.ok || total == 0) return nullptr;
+  if (!check_reach(A, s, 0, 0, cond, "cond") || !check_reach(A, s, 1, 0, a, "a") || !check_reach(A, s, 2, 0, b, "b"))
+    return nullptr;
+  simplify(s, 3);
+  if (type == E_F32) T()->where_f32(cond.data, cond.type, static_cast<const float*>(a.data), static_cast<const float*>(b.data), static_cast<float*>(out.data), s);
+  else T()->where_f64(cond.data, cond.type, static_cast<const double*>(a.data), static_cast<const double*>(b.data), static_cast<double*>(out.data), s);
+  return nullptr;
+}
+
+// reduce(op, x, outer, n, inner, out)
+napi_value Reduce(napi_env env, napi_callback_info info) {
+  Args A(env, info, "reduce", 6);
+  const index_t op = A.integer(0);
+  int type = -1;
+  const Args::Arr x = A.float_array(1, type);
+  const index_t outer = A.integer(2), n = A.integer(3), inner = A.integer(4);
+  const Args::Arr out = A.array(5);
+  if (!A.ok) return nullptr;
+  if (op >= R_COUNT) A.fail_range("unknown reduce op");
+  const bool isArg = op == R_ARGMAX || op == R_ARGMIN;
+  if (A.ok && out.type != type && !(isArg && out.type == E_I32)) A.fail_type("out must have x's type (or be an Int32Array for arg-reductions)");
+  A.need(x, outer * n * inner, "x");
+  A.need(out, outer * inner, "out");
+  if (!A.ok || outer * inner == 0) return nullptr;
+  if (type == E_F32) T()->reduce_f32(static_cast<int>(op), static_cast<const float*>(x.data), outer, n, inner, out.data, out.type);
+  else T()->reduce_f64(static_cast<int>(op), static_cast<const double*>(x.data), outer, n, inner, out.data, out.type);
+  return nullptr;
+}
+
+// copyStrided(src, offset, nd, meta[shape, strides], dst, dstOffset)
+napi_value CopyStrided(napi_env env, napi_callback_info info) {
+  Args A(env, info, "copyStrided", 6);
+  int type = -1;
+  const Args::Arr src = A.float_array(0, type);
+  const index_t offset = A.integer(1);
+  Strided s;
+  if (!A.ok || !read_strided(A, 2, 3, 1, s)) return nullptr;
+  const Args::Arr dst = A.float_array(4, type);
+  const index_t dstOff = A.integer(5);
+  const index_t total = total_of(s);
+  A.need(dst, dstOff + total, "dst");
+  if (!A.ok || total == 0) return nullptr;
+  if (!check_reach(A, s, 0, offset, src, "src")) return nullptr;
+  simplify(s, 1);
+  if (type == E_F32) T()->copy_f32(static_cast<const float*>(src.data) + offset, s, static_cast<float*>(dst.data) + dstOff);
+  else T()->copy_f64(static_cast<const double*>(src.data) + offset, s, static_cast<double*>(dst.data) + dstOff);
+  return nullptr;
+}
+
+// softmax(x, rows, cols, out, log)
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  Args A(env, info, "softmax", 5);
+  int type = -1;
+  const Args::Arr x = A.float_array(0, type);
+  const index_t rows = A.integer(1), cols = A.integer(2);
+  const Args::Arr out = A.float_array(3, type);
+  const bool log = A.boolean(4);
+  A.need(x, rows * cols, "x");
+  A.need(out, rows * cols, "out");
+  if (!A.ok) return nullptr;
+  if (type == E_F32) T()->softmax_f32(static_cast<const float*>(x.data), rows, cols, static_cast<float*>(out.data), log);
+  else T()->softmax_f64(static_cast<const double*>(x.data), rows, cols, static_cast<double*>(out.data), log);
+  return nullptr;
+}
+
+// activationBackward(kind, y, dy, out)
+napi_value ActivationBackward(napi_env env, napi_callback_info info) {
+  Args A(env, info, "activationBackward", 4);
+  const index_t kind = A.integer(0);
+  int type = -1;
+  const Args::Arr y = A.float_array(1, type);
+  const Args::Arr dy = A.float_array(2, type);
+  const Args::Arr out = A.float_array(3, type);
+  if (A.ok && kind >= A_COUNT) A.fail_range("unknown activation");
+  A.need(dy, y.len, "dy");
+  A.need(out, y.len, "out");
+  if (!A.ok) return nullptr;
+  if (type == E_F32) T()->act_back_f32(static_cast<int>(kind), static_cast<const float*>(y.data), static_cast<const float*>(dy.data), static_cast<float*>(out.data), y.len);
+  else T()->act_back_f64(static_cast<int>(kind), static_cast<const double*>(y.data), static_cast<const double*>(dy.data), static_cast<double*>(out.data), y.len);
+  return nullptr;
+}
+
+#define F32(arr) static_cast<float*>(arr.data)
+#define F64(arr) static_cast<double*>(arr.data)
+
+// lstmForward(B, H, gates, cPrev, c, h, tanhC)
+napi_value LstmForward(napi_env env, napi_callback_info info) {
+  Args A(env, info, "lstmForward", 7);
+  const index_t B = A.integer(0), H = A.integer(1);
+  int type = -1;
+  const Args::Arr gates = A.float_array(2, type), cPrev = A.float_array(3, type), c = A.float_array(4, type),
+                  h = A.float_array(5, type), tanhC = A.float_array(6, type);
+  A.need(gates, 4 * B * H, "gates");
+  A.need(cPrev, B * H, "cPrev");
+  A.need(c, B * H, "c");
+  A.need(h, B * H, "h");
+  A.need(tanhC, B * H, "tanhC");
+  if (!A.ok) return nullptr;
+  if (type == E_F32) T()->lstm_fwd_f32(B, H, F32(gates), F32(cPrev), F32(c), F32(h), F32(tanhC));
+  else T()->lstm_fwd_f64(B, H, F64(gates), F64(cPrev), F64(c), F64(h), F64(tanhC));
+  return nullptr;
+}
+
+// lstmBackward(B, H, gates, cPrev, tanhC, dh, dc, dGates)
+napi_value LstmBackward(napi_env env, napi_callback_info info) {
+  Args A(env, info, "lstmBackward", 8);
+  const index_t B = A.integer(0), H = A.integer(1);
+  int type = -1;
+  const Args::Arr gates = A.float_array(2, type), cPrev = A.float_array(3, type), tanhC = A.float_array(4, type),
+                  dh = A.float_array(5, type), dc = A.float_array(6, type), dGates = A.float_array(7, type);
+  A.need(gates, 4 * B * H, "gates");
+  A.need(cPrev, B * H, "cPrev");
+  A.need(tanhC, B * H, "tanhC");
+  A.need(dh, B * H, "dh");
+  A.need(dc, B * H, "dc");
+  A.need(dGates, 4 * B * H, "dGates");
+  if (!A.ok) return nullptr;
+  if (type == E_F32) T()->lstm_bwd_f32(B, H, F32(gates), F32(cPrev), F32(tanhC), F32(dh), F32(dc), F32(dGates));
+  else T()->lstm_bwd_f64(B, H, F64(gates), F64(cPrev), F64(tanhC), F64(dh), F64(dc), F64(dGates));
+  return nullptr;
+}
+
+// gruForward(B, H, gi, gh, hPrev, h)
+napi_value GruForward(napi_env env, napi_callback_info info) {
+  Args A(env, info, "gruForward", 6);
+  const index_t B = A.integer(0), H = A.integer(1);
+  int type = -1;
+  const Args::Arr gi = A.float_array(2, type), gh = A.float_array(3, type), hPrev = A.float_array(4, type),
+                  h = A.float_array(5, type);
+  A.need(gi, 3 * B * H, "gi");
+  A.need(gh, 3 * B * H, "gh");
+  A.need(hPrev, B * H, "hPrev");
+  A.need(h, B * H, "h");
+  if (!A.ok) return nullptr;
+  if (type == E_F32) T()->gru_fwd_f32(B, H, F32(gi), F32(gh), F32(hPrev), F32(h));
+  else T()->gru_fwd_f64(B, H, F64(gi), F64(gh), F64(hPrev), F64(h));
+  return nullptr;
+}
+
+// gruBackward(B, H, gi, gh, hPrev, dh, dGi, dGh, dhPrev)
+napi_value GruBackward(napi_env env, napi_callback_info info) {
+  Args A(env, info, "gruBackward", 9);
+  const index_t B = A.integer(0), H = A.integer(1);
+  int type = -1;
+  const Args::Arr gi = A.float_array(2, type), gh = A.float_array(3, type), hPrev = A.float_array(4, type),
+                  dh = A.float_array(5, type), dGi = A.float_array(6, type), dGh = A.float_array(7, type),
+                  dhPrev = A.float_array(8, type);
+  A.need(gi, 3 * B * H, "gi");
+  A.need(gh, 3 * B * H, "gh");
+  A.need(hPrev, B * H, "hPrev");
+  A.need(dh, B * H, "dh");
+  A.need(dGi, 3 * B * H, "dGi");
+  A.need(dGh, 3 * B * H, "dGh");
+  A.need(dhPrev, B * H, "dhPrev");
+  if (!A.ok) return nullptr;
+  if (type == E_F32) T()->gru_bwd_f32(B, H, F32(gi), F32(gh), F32(hPrev), F32(dh), F32(dGi), F32(dGh), F32(dhPrev));
+  else T()->gru_bwd_f64(B, H, F64(gi), F64(gh), F64(hPrev), F64(dh), F64(dGi), F64(dGh), F64(dhPrev));
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cold functions (node-addon-api)
+// ---------------------------------------------------------------------------------------------
+
+Napi::Object MakeInfo(Napi::Env env) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("simd", kLevelNames[g_level.load()]);
+  o.Set("best", kLevelNames[g_best]);
+  o.Set("threads", pool_threads());
+  return o;
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) { return MakeInfo(info.Env()); }
+
+// setSimd(level: 'avx512' | 'avx2' | 'scalar' | 'auto') -> info; capped at what the CPU supports.
+Napi::Value SetSimd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(env, "unroll native setSimd: expected 'avx512', 'avx2', 'scalar' or 'auto'").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const std::string s = info[0].As<Napi::String>().Utf8Value();
+  int want = parse_level(s.c_str());
+  if (want < 0 && s != "auto") {
+    Napi::TypeError::New(env, "unroll native setSimd: expected 'avx512', 'avx2', 'scalar' or 'auto', got '" + s + "'").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (want < 0 || want > g_best) want = g_best;
+  g_level.store(want);
+  g_table.store(table_for(want));
+  return MakeInfo(env);
+}
+
+// setThreads(n) -> info
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(env, "unroll native setThreads: expected a number").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  pool_set_threads(info[0].As<Napi::Number>().Int32Value());
+  return MakeInfo(env);
+}
+
+void AddRaw(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
+  napi_value fn;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn);
+  exports.Set(name, Napi::Value(env, fn));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  AddRaw(env, exports, "gemm", Gemm);
+  AddRaw(env, exports, "unary", Unary);
+  AddRaw(env, exports, "binary", Binary);
+  AddRaw(env, exports, "where", Where);
+  AddRaw(env, exports, "reduce", Reduce);
+  AddRaw(env, exports, "copyStrided", CopyStrided);
+  AddRaw(env, exports, "softmax", Softmax);
+  AddRaw(env, exports, "activationBackward", ActivationBackward);
+  AddRaw(env, exports, "lstmForward", LstmForward);
+  AddRaw(env, exports, "lstmBackward", LstmBackward);
+  AddRaw(env, exports, "gruForward", GruForward);
+  AddRaw(env, exports, "gruBackward", GruBackward);
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("setSimd", Napi::Function::New(env, SetSimd, "setSimd"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace unroll
+
+NODE_API_MODULE(unroll_native, unroll::Init)
