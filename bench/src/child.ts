@@ -5,7 +5,7 @@
  * the word `probe`.
  * Library modules are imported lazily so that an Unroll child never loads tfjs and vice versa.
  */
-import { RESULT_MARKER, type ChildJob, type ChildReply, type ProbeReply } from './types.js';
+import { type ChildJob, type ChildReply, type ProbeReply, RESULT_MARKER } from './types.js';
 
 async function run(job: ChildJob): Promise<ChildReply> {
   const { spec, sampling } = job;

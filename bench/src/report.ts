@@ -32,7 +32,7 @@ export function fmt(v: number): string {
   return v.toPrecision(3);
 }
 
-const ratio = (r: number): string => `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
+const ratio = (r: number): string => `${r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 
 /** Rows grouped in first-seen order, implementations in a fixed order inside a group. */
 function grouped(rows: readonly Row[]): Row[][] {
@@ -72,7 +72,7 @@ export function resultsTable(rows: readonly Row[]): string {
 
 function markdownTable(header: string[], body: string[][]): string {
   const width = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c]!.length)));
-  const numeric = (c: number): boolean => c >= 2; // right-align the figures
+  const numeric = (c: number): boolean => c >= 2 && header[c] !== 'unit'; // right-align the figures
   const line = (cells: string[]): string =>
     `| ${cells.map((x, c) => (numeric(c) ? x.padStart(width[c]!) : x.padEnd(width[c]!))).join(' | ')} |`;
   const rule = `|${width.map((w, c) => (numeric(c) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;

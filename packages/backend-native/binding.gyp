@@ -53,8 +53,8 @@
           "target_name": "unroll_avx512",
           "type": "static_library",
           "sources": ["src/native/kernels_avx512.cc"],
-          "cflags": ["-mavx512f", "-mavx2", "-mfma"],
-          "cflags_cc": ["-mavx512f", "-mavx2", "-mfma"],
+          "cflags": ["-mavx512f", "-mavx2", "-mfma", "-Wno-maybe-uninitialized"],
+          "cflags_cc": ["-mavx512f", "-mavx2", "-mfma", "-Wno-maybe-uninitialized"],
           "xcode_settings": { "OTHER_CFLAGS": ["-mavx512f", "-mavx2", "-mfma", "-ffp-contract=off", "-fno-math-errno"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
         }

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, 'cli.ts');
-const TSX = resolve(here, '../../../bench/node_modules/tsx/dist/esm/index.mjs');
+const TSX = resolve(here, '../node_modules/tsx/dist/esm/index.mjs');
 
 interface Result {
   code: number | null;

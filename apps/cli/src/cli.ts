@@ -1,23 +1,6 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
 import { selectBackend } from './backend.js';
-import { evalCommand } from './commands/eval.js';
-import { infoCommand } from './commands/info.js';
-import { sampleCommand } from './commands/sample.js';
-import { trainCommand } from './commands/train.js';
-
-/** Builds the `unroll` command tree (exported for tests). */
-export function buildProgram(): Command {
-  const program = new Command('unroll')
-    .description('Unroll: train, sample and evaluate recurrent neural networks')
-    .version('0.1.0')
-    .showHelpAfterError(false);
-  program.addCommand(trainCommand());
-  program.addCommand(sampleCommand());
-  program.addCommand(evalCommand());
-  program.addCommand(infoCommand());
-  return program;
-}
+import { buildProgram } from './program.js';
 
 async function main(): Promise<void> {
   try {

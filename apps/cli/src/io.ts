@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ArgumentError } from '@unroll/tensor';
+import { ArgumentError, FormatError } from '@unroll/tensor';
 
 /** Reads a checkpoint file, with an error naming the path when it cannot. */
 export async function readCheckpointFile(path: string): Promise<Uint8Array> {
@@ -8,6 +8,17 @@ export async function readCheckpointFile(path: string): Promise<Uint8Array> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ArgumentError(`cannot read checkpoint '${path}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/** Runs `fn` on a checkpoint's bytes, naming the file in any format error. */
+export async function withCheckpoint<T>(path: string, fn: (bytes: Uint8Array) => T): Promise<T> {
+  const bytes = await readCheckpointFile(path);
+  try {
+    return fn(bytes);
+  } catch (e) {
+    if (e instanceof FormatError) throw new FormatError(`'${path}' is not a usable checkpoint: ${e.message}`);
+    throw e;
   }
 }
 

@@ -16,7 +16,7 @@ export async function inferTfjs(impl: Impl, m: ModelSpec, tokens: number, s: Sam
   const V = m.vocab;
   const H = m.hidden;
   let seed = 1;
-  const w = (shape: number[]): tf.Tensor2D => tf.randomNormal(shape, 0, 0.05, 'float32', seed++) as tf.Tensor2D;
+  const w = (shape: [number, number]): tf.Tensor2D => tf.randomNormal(shape, 0, 0.05, 'float32', seed++) as tf.Tensor2D;
   const layers = Array.from({ length: m.layers }, (_, l) => ({ wx: w([l === 0 ? V : H, 4 * H]), wh: w([H, 4 * H]), b: w([1, 4 * H]) }));
   const wd = w([H, V]);
   const bd = w([1, V]);

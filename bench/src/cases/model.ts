@@ -1,6 +1,7 @@
 /** Shared bits of the recurrent cases: sizes, labels and the sampling policy. */
-import type { ModelSpec, Sampling } from '../types.js';
+
 import type { TimeOptions } from '../timing.js';
+import type { ModelSpec, Sampling } from '../types.js';
 
 /** "LSTM×2 H=256" */
 export function modelLabel(m: ModelSpec): string {

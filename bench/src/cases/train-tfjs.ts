@@ -16,8 +16,9 @@ export function buildTfjsModel(m: ModelSpec, T: number): tfl.Sequential {
   const model = tfl.sequential();
   for (let l = 0; l < m.layers; l++) {
     const common = { units: m.hidden, returnSequences: true, recurrentInitializer: 'glorotUniform' as const, ...(l === 0 ? { inputShape: [T, m.vocab] } : {}) };
-    // resetAfter: PyTorch's (and Unroll's) GRU formula, with separate recurrent biases
-    model.add(m.cell === 'lstm' ? tfl.layers.lstm(common) : tfl.layers.gru({ ...common, resetAfter: true }));
+    // tfjs supports only resetAfter = false (reset gate before the recurrent product): the same
+    // matrix products as PyTorch's formula, one bias vector instead of two
+    model.add(m.cell === 'lstm' ? tfl.layers.lstm(common) : tfl.layers.gru(common));
   }
   model.add(tfl.layers.dense({ units: m.vocab }));
   return model;

@@ -3,7 +3,7 @@
  * crossEntropy over all T*B positions -> backward -> Adam step (lr 1e-3, no clipping: tfjs and
  * torch do not clip either).
  */
-import { Adam, Linear, crossEntropy } from '@unroll/autograd';
+import { Adam, crossEntropy, Linear } from '@unroll/autograd';
 import { GRU, LSTM } from '@unroll/cells';
 import { Generator, oneHot, randint } from '@unroll/tensor';
 import { useUnroll } from '../impls/unroll.js';

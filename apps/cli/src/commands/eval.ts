@@ -1,7 +1,7 @@
 import { evaluate, loadCharLM, splitTrainVal } from '@unroll/tasks';
 import { loadMobyDick, readTextCorpus } from '@unroll/tasks/node';
 import { Command } from 'commander';
-import { printJson, readCheckpointFile } from '../io.js';
+import { printJson, withCheckpoint } from '../io.js';
 
 /** `unroll eval CKPT`: bits per character on a text. */
 export function evalCommand(): Command {
@@ -11,7 +11,7 @@ export function evalCommand(): Command {
     .option('--data <file>', 'UTF-8 text file to score (whole file)')
     .option('--json', 'print the metrics as JSON')
     .action(async (ckpt: string, flags: { data?: string; json?: boolean }) => {
-      const { model, vocab, meta } = loadCharLM(await readCheckpointFile(ckpt));
+      const { model, vocab, meta } = await withCheckpoint(ckpt, loadCharLM);
       let ids: Int32Array;
       if (flags.data) ids = vocab.encode(await readTextCorpus(flags.data));
       else ids = splitTrainVal(vocab.encode(await loadMobyDick()), meta.config.valFraction).val;

@@ -1,6 +1,6 @@
 import { readCharLMCheckpoint } from '@unroll/tasks';
 import { Command } from 'commander';
-import { printJson, readCheckpointFile } from '../io.js';
+import { printJson, withCheckpoint } from '../io.js';
 
 /** `unroll info CKPT`: config, parameter count and training history. */
 export function infoCommand(): Command {
@@ -9,7 +9,7 @@ export function infoCommand(): Command {
     .argument('<ckpt>', 'checkpoint written by `unroll train charlm`')
     .option('--json', 'print as JSON')
     .action(async (ckpt: string, flags: { json?: boolean }) => {
-      const { meta, decoded } = readCharLMCheckpoint(await readCheckpointFile(ckpt));
+      const { meta, decoded } = await withCheckpoint(ckpt, readCharLMCheckpoint);
       const parameters = Object.values(decoded.modelState).reduce((n, t) => n + t.size, 0);
       const withVal = meta.history.filter((h) => h.valLoss !== undefined);
       const info = {

@@ -1,7 +1,7 @@
 import { loadCharLM, sampleChars } from '@unroll/tasks';
 import { Command } from 'commander';
 import { nonNegativeInt, positiveInt, positiveNumber, unitInterval } from '../args.js';
-import { printJson, readCheckpointFile } from '../io.js';
+import { printJson, withCheckpoint } from '../io.js';
 
 interface SampleFlags {
   prime?: string;
@@ -28,7 +28,7 @@ export function sampleCommand(): Command {
     .option('--seed <n>', 'random seed', nonNegativeInt, 0)
     .option('--json', 'print {"prime", "text"} as JSON instead of streaming')
     .action(async (ckpt: string, flags: SampleFlags) => {
-      const { model, vocab } = loadCharLM(await readCheckpointFile(ckpt));
+      const { model, vocab } = await withCheckpoint(ckpt, loadCharLM);
       const opts = { prime: flags.prime, length: flags.length, temperature: flags.temperature, topK: flags.topK, topP: flags.topP, argmax: flags.argmax, seed: flags.seed };
       if (flags.json) {
         let text = '';

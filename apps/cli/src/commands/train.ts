@@ -3,7 +3,7 @@ import { CharLMTrainer, sampleText } from '@unroll/tasks';
 import { loadMobyDick, readTextCorpus } from '@unroll/tasks/node';
 import { Command } from 'commander';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../args.js';
-import { readCheckpointFile, printJson } from '../io.js';
+import { printJson, withCheckpoint } from '../io.js';
 import { Progress } from '../progress.js';
 
 interface TrainFlags {
@@ -38,7 +38,9 @@ async function run(flags: TrainFlags): Promise<void> {
   const text = await loadText(flags.data);
   let trainer: CharLMTrainer;
   if (flags.resume) {
-    trainer = CharLMTrainer.resume(await readCheckpointFile(flags.resume), text);
+    const ignored = (['cell', 'hidden', 'layers', 'seq', 'batch', 'lr', 'clip', 'seed'] as const).filter((k) => flags[k] !== undefined);
+    if (ignored.length > 0) process.stderr.write(`unroll: note: --resume continues the saved configuration; ignoring ${ignored.map((k) => `--${k}`).join(', ')}\n`);
+    trainer = await withCheckpoint(flags.resume, (bytes) => CharLMTrainer.resume(bytes, text));
   } else {
     trainer = CharLMTrainer.create(text, {
       seq: flags.seq, batch: flags.batch, lr: flags.lr, clip: flags.clip, seed: flags.seed,
@@ -117,7 +119,7 @@ export function trainCommand(): Command {
     .option('--minutes <m>', `stop after this many minutes (default ${DEFAULT_MINUTES} when --steps is not given)`, positiveNumber)
     .option('--out <ckpt>', 'checkpoint to write', 'charlm.safetensors')
     .option('--resume <ckpt>', 'continue a run from its checkpoint (same data)')
-    .option('--seed <n>', 'random seed', positiveInt)
+    .option('--seed <n>', 'random seed', nonNegativeInt)
     .option('--eval-every <n>', 'validate every n steps', positiveInt, 100)
     .option('--sample-every <n>', 'print a sample every n steps (0: never)', nonNegativeInt, 500)
     .option('--json', 'print a machine-readable summary')

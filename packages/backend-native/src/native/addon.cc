@@ -625,4 +625,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 }  // namespace
 }  // namespace unroll
 
-NODE_API_MODULE(unroll_native, unroll::Init)
+static Napi::Object InitUnrollNative(Napi::Env env, Napi::Object exports) { return unroll::Init(env, exports); }
+
+NODE_API_MODULE(unroll_native, InitUnrollNative)

@@ -1,0 +1,115 @@
+/**
+ * `pnpm bench`: runs every configuration of the plan in its own child process (child.ts for Node,
+ * python/torch_lstm.py for PyTorch), one after another, collects their result lines, prints the
+ * table and writes BENCHMARKS.md at the repository root.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, USAGE } from './args.js';
+import { describeEnvironment } from './env.js';
+import { buildPlan, type Config } from './plan.js';
+import { benchmarksMarkdown, fmt, type Missing, resultsTable } from './report.js';
+import { runChild } from './spawn.js';
+import { median } from './timing.js';
+import type { ChildJob, ChildReply, Impl, ProbeReply, Row } from './types.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CHILD = path.join(here, 'child.ts');
+const TORCH_SCRIPT = path.join(here, '..', 'python', 'torch_lstm.py');
+const PYTHON = '/usr/bin/python3';
+const REPO_ROOT = path.resolve(here, '..', '..');
+
+/** Children run with this process's flags (--conditions=unroll-source --import tsx). */
+const nodeChild = (arg: string): [string, string[]] => [process.execPath, [...process.execArgv, CHILD, arg]];
+
+/** Generous wall-clock limit for one child: the time box plus warm-up on a slow, busy machine. */
+function childTimeoutMs(c: Config): number {
+  return (120 + 6 * c.sampling.budgetS) * 1000;
+}
+
+async function probeNative(): Promise<{ ok: boolean; text: string }> {
+  const [cmd, args] = nodeChild('probe');
+  const out = await runChild(cmd, args, 120_000);
+  const reply = out.reply as ProbeReply | undefined;
+  if (!reply) return { ok: false, text: `not available (probe failed: ${out.error})` };
+  if (!reply.native.available) return { ok: false, text: `not available (${reply.native.reason})` };
+  return { ok: true, text: `available, nativeInfo() = ${JSON.stringify(reply.native.info)}` };
+}
+
+async function probeTorch(): Promise<{ ok: boolean; text: string }> {
+  if (!existsSync(PYTHON)) return { ok: false, text: `not measured (${PYTHON} not found)` };
+  const out = await runChild(PYTHON, [TORCH_SCRIPT, 'probe'], 120_000);
+  const p = out.reply as { version: string; blas: string; threads: number } | undefined;
+  if (!p) return { ok: false, text: `not measured (import torch failed${out.error ? `: ${out.error}` : ''})` };
+  const slowBlas = p.blas === 'generic' ? ' (a distribution build on the reference BLAS: slow matrix products, not representative of pip wheels)' : '';
+  return { ok: true, text: `${p.version}, BLAS ${p.blas}${slowBlas}, ${p.threads} threads (torch.set_num_threads)` };
+}
+
+async function runConfig(c: Config): Promise<{ reply?: ChildReply; error?: string; seconds: number }> {
+  const job: ChildJob = { spec: c.spec, sampling: c.sampling };
+  const [cmd, args] = c.spec.impl === 'torch' ? [PYTHON, [TORCH_SCRIPT, JSON.stringify(job)]] : nodeChild(JSON.stringify(job));
+  const out = await runChild(cmd, args, childTimeoutMs(c));
+  return { reply: out.reply as ChildReply | undefined, error: out.error, seconds: out.seconds };
+}
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const command = ['pnpm bench', ...process.argv.slice(2).filter((a) => a !== '--')].join(' ');
+  const mode = opts.quick ? `quick: ${opts.runs} run(s), smoke test only, not representative` : `${opts.runs} runs per configuration, training time box ${opts.budgetS} s`;
+  const env = describeEnvironment();
+  console.log(`Unroll benchmarks: ${env.cpu} (${env.logicalCores} logical cores, load ${env.loadAverage}), Node ${env.node}, tfjs ${env.tfjs}`);
+
+  const available: Impl[] = ['unroll-js', 'tfjs-cpu', 'tfjs-wasm'];
+  const native = await probeNative();
+  env.native = native.text;
+  if (native.ok) available.push('unroll-native');
+  const torch = await probeTorch();
+  env.torch = torch.text;
+  if (torch.ok) available.push('torch');
+  console.log(`native backend: ${native.text}`);
+  console.log(`PyTorch: ${torch.text}`);
+
+  const plan = buildPlan(opts, available);
+  console.log(`${plan.length} configurations (${mode})\n`);
+  const rows: Row[] = [];
+  const missing: Missing[] = [];
+  let failures = 0;
+  for (const [i, c] of plan.entries()) {
+    const label = `[${String(i + 1).padStart(String(plan.length).length)}/${plan.length}] ${c.id.padEnd(28)}`;
+    const { reply, error, seconds } = await runConfig(c);
+    const took = `${seconds.toFixed(1)} s`;
+    if (reply?.ok) {
+      rows.push({ group: c.group, impl: c.spec.impl, result: reply.result });
+      console.log(`${label} ${fmt(median(reply.result.samples))} ${reply.result.unit} (n=${reply.result.samples.length}, ${took})`);
+    } else {
+      const why = reply && !reply.ok ? `skipped: ${reply.skipped}` : `failed: ${error ?? 'no result line'}`;
+      if (!reply) failures++;
+      missing.push({ id: c.id, why });
+      console.log(`${label} ${why} (${took})`);
+    }
+  }
+
+  console.log(`\n${resultsTable(rows)}\n`);
+  console.log('Ratios are speed ratios (>1 = faster than the peer named).');
+  if (opts.write) {
+    const file = path.join(REPO_ROOT, 'BENCHMARKS.md');
+    writeFileSync(file, benchmarksMarkdown({ env, command, mode, rows, missing }));
+    console.log(`wrote ${path.relative(process.cwd(), file) || file}`);
+  }
+  if (opts.json) {
+    writeFileSync(opts.json, `${JSON.stringify({ env, command, mode, rows, missing }, null, 2)}\n`);
+    console.log(`wrote ${opts.json}`);
+  }
+  if (failures) console.log(`${failures} configuration(s) failed`);
+  return failures ? 1 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 2;
+});
