@@ -1,5 +1,5 @@
-import { Tensor } from '@unroll/tensor';
-import { Node, attachNode, isGradEnabled, noGrad } from './tape.js';
+import type { Tensor } from '@unroll/tensor';
+import { attachNode, isGradEnabled, Node, noGrad } from './tape.js';
 
 /** A custom differentiable function: a forward on plain tensors and its hand-written backward. */
 export interface FunctionSpec<Ctx> {

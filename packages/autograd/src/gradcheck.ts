@@ -1,4 +1,4 @@
-import { Generator, Tensor, DTypeError, mul, randn, sum } from '@unroll/tensor';
+import { DTypeError, Generator, mul, randn, sum, Tensor } from '@unroll/tensor';
 import { GradientError } from './errors.js';
 import { noGrad } from './tape.js';
 

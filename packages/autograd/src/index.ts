@@ -17,15 +17,15 @@ import { installTape } from './tape.js';
 
 installTape();
 
-export { noGrad, isGradEnabled, detectAnomaly, Node, attachNode, type BackwardFn } from './tape.js';
-export { RULES, reduceToShape, type Rule, type RuleContext } from './rules.js';
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointParts, type DecodedCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from './checkpoint.js';
+export { AnomalyError, GradientError, StateDictError } from './errors.js';
 export { defineFunction, type FunctionSpec } from './function.js';
 export { grad, valueAndGrad } from './functional.js';
-export { gradcheck, assertGradcheck, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';
-export { Module, Parameter, Buffer } from './module.js';
-export { Linear, Embedding, Dropout, LayerNorm, Sequential, Tanh, ReLU, type Layer, type LayerOptions } from './layers.js';
-export { init, fans } from './init.js';
-export { crossEntropy, bceWithLogits, mse, gaussianKL, type Reduction, type CrossEntropyOptions } from './losses.js';
-export { AnomalyError, GradientError, StateDictError } from './errors.js';
+export { assertGradcheck, type GradcheckOptions, type GradcheckReport, gradcheck } from './gradcheck.js';
+export { fans, init } from './init.js';
+export { Dropout, Embedding, type Layer, LayerNorm, type LayerOptions, Linear, ReLU, Sequential, Tanh } from './layers.js';
+export { bceWithLogits, type CrossEntropyOptions, crossEntropy, gaussianKL, mse, type Reduction } from './losses.js';
+export { Buffer, Module, Parameter } from './module.js';
 export * from './optim/index.js';
-export { encodeCheckpoint, decodeCheckpoint, restoreCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointParts, type DecodedCheckpoint } from './checkpoint.js';
+export { RULES, type Rule, type RuleContext, reduceToShape } from './rules.js';
+export { attachNode, type BackwardFn, detectAnomaly, isGradEnabled, Node, noGrad } from './tape.js';

@@ -1,4 +1,4 @@
-import { ArgumentError, Generator, Tensor, defaultGenerator } from '@unroll/tensor';
+import { ArgumentError, defaultGenerator, type Generator, type Tensor } from '@unroll/tensor';
 
 /** Fan-in and fan-out of a weight (out, in, ...kernel), PyTorch's convention. */
 export function fans(t: Tensor): { fanIn: number; fanOut: number } {

@@ -1,4 +1,4 @@
-import { Tensor, formatShape, type DType } from '@unroll/tensor';
+import { type DType, formatShape, Tensor } from '@unroll/tensor';
 import { StateDictError } from './errors.js';
 
 /**

@@ -1,12 +1,12 @@
-import {
-  Generator, type Tensor, abs, add, broadcastTo, clip, concat, div, exp, gather, gemm, indexAdd, indexSelect,
-  log, logSoftmax, logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, pad, permute, pow, randn, relu,
-  reshape, scatterAdd, sigmoid, slice, softmax, split, sqrt, square, stack, sub, sum, tanh, tensor, transpose,
-  variance, where, gt, rand, astype,
+import {abs, add, astype,broadcastTo, clip, concat, div, exp, 
+  Generator, gather, gemm, gt, indexAdd, indexSelect,
+  log, logSoftmax, logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, pad, permute, pow, rand, randn, relu,
+  reshape, scatterAdd, sigmoid, slice, softmax, split, sqrt, square, stack, sub, sum, type Tensor, tanh, tensor, transpose,
+  variance, where, 
 } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
-import { RULES } from './rules.js';
 import { gradcheck } from './gradcheck.js';
+import { RULES } from './rules.js';
 import './index.js';
 
 const g = new Generator(7);

@@ -1,7 +1,7 @@
-import {
-  type OpAttrs, Tensor, add, broadcastTo, div, eq, exp, gather, gemm, getBackend, gt, indexAdd,
-  indexSelect, matmul, mul, neg, permute, reshape, scatterAdd, sign, slice, split, sub, sum, transpose,
-  where, zeros, allocArray, ShapeError, formatShape, stridesOf, type SliceSpec, type DType,
+import {add, allocArray, broadcastTo, type DType,div, eq, exp, formatShape, gather, gemm, getBackend, gt, indexAdd,
+  indexSelect, matmul, mul, neg, 
+  type OpAttrs, permute, reshape, ShapeError, type SliceSpec, scatterAdd, sign, slice, split, stridesOf, sub, sum, Tensor, transpose,
+  where, zeros, 
 } from '@unroll/tensor';
 
 /** What a gradient rule sees of the op it differentiates. */

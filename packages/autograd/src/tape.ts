@@ -1,4 +1,4 @@
-import { type OpAttrs, ones, setTapeHook, shapesEqual, formatShape, Tensor, add } from '@unroll/tensor';
+import { add, formatShape, type OpAttrs, ones, setTapeHook, shapesEqual, Tensor } from '@unroll/tensor';
 import { AnomalyError, GradientError } from './errors.js';
 import { reduceToShape, ruleFor } from './rules.js';
 

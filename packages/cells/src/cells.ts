@@ -2,7 +2,7 @@ import { Module, type Parameter } from '@unroll/autograd';
 import { ArgumentError, type Tensor, zeros } from '@unroll/tensor';
 import { expectShape } from './errors.js';
 import type { CellKind } from './fused.js';
-import { type ParamOptions, checkSize, createCellParams } from './params.js';
+import { checkSize, createCellParams, type ParamOptions } from './params.js';
 import { type CellState, cellStep } from './step.js';
 
 /** Shared base of the single-step cells: the same weights at every time step. */

@@ -1,4 +1,4 @@
-import { ShapeError, formatShape } from '@unroll/tensor';
+import { formatShape, ShapeError } from '@unroll/tensor';
 
 /** Throws a ShapeError naming the layer, what was expected and what came. */
 export function expectShape(layer: string, what: string, actual: readonly number[], expected: readonly (number | string)[]): void {

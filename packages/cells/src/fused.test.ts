@@ -1,7 +1,7 @@
 import '@unroll/autograd';
-import { Generator, type Tensor, type DType, randn, mul } from '@unroll/tensor';
+import { type DType, Generator, mul, randn, type Tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
-import { GRU, LSTM, RNN, type RecurrentLayer, type RecurrentOptions } from './layers.js';
+import { GRU, LSTM, type RecurrentLayer, type RecurrentOptions, RNN } from './layers.js';
 
 type Ctor = new (d: number, h: number, o: RecurrentOptions) => RecurrentLayer;
 const KINDS: [string, Ctor][] = [['RNN', RNN], ['LSTM', LSTM], ['GRU', GRU]];

@@ -1,5 +1,5 @@
 import { defineFunction } from '@unroll/autograd';
-import { Tensor, allocArray, getBackend, type TypedArray } from '@unroll/tensor';
+import { allocArray, getBackend, Tensor, type TypedArray } from '@unroll/tensor';
 import { stepGradientSink } from './probe.js';
 
 /** The recurrent cell kinds, with their number of gates. */

@@ -11,11 +11,11 @@
  * output.sum().backward();
  * ```
  */
-export { RNNCell, LSTMCell, GRUCell } from './cells.js';
-export { RNN, LSTM, GRU, RecurrentLayer, type RecurrentOptions, type RecurrentState, type ForwardOptions, type RecurrentOutput } from './layers.js';
-export { fusedSequence, GATES, type CellKind, type FusedConfig } from './fused.js';
-export { cellStep, type CellState, type CellWeights } from './step.js';
-export { type ParamOptions } from './params.js';
-export { TruncatedBPTT, detachState, resizeState, type TruncatedBPTTOptions, type SegmentResult } from './tbptt.js';
-export { gradientFlow, GradientFlowRecorder, type GradientFlowReport, type GradientSeries } from './gradient-flow.js';
-export { withStepGradientSink, type StepGradientSink } from './probe.js';
+export { GRUCell, LSTMCell, RNNCell } from './cells.js';
+export { type CellKind, type FusedConfig, fusedSequence, GATES } from './fused.js';
+export { GradientFlowRecorder, type GradientFlowReport, type GradientSeries, gradientFlow } from './gradient-flow.js';
+export { type ForwardOptions, GRU, LSTM, RecurrentLayer, type RecurrentOptions, type RecurrentOutput, type RecurrentState, RNN } from './layers.js';
+export type { ParamOptions } from './params.js';
+export { type StepGradientSink, withStepGradientSink } from './probe.js';
+export { type CellState, type CellWeights, cellStep } from './step.js';
+export { detachState, resizeState, type SegmentResult, TruncatedBPTT, type TruncatedBPTTOptions } from './tbptt.js';

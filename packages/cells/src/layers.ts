@@ -1,10 +1,10 @@
-import { Dropout, Module, type Parameter, type Buffer } from '@unroll/autograd';
+import { type Buffer, Dropout, Module, type Parameter } from '@unroll/autograd';
 import {
-  ArgumentError, Tensor, add, concat, mul, permute, slice, stack, sub, zeros, formatShape, type DType,
+  ArgumentError, add, concat, type DType,formatShape, mul, permute, slice, stack, sub, Tensor, zeros, 
 } from '@unroll/tensor';
 import { expectShape } from './errors.js';
 import { type CellKind, fusedSequence } from './fused.js';
-import { type ParamOptions, checkSize, createCellParams } from './params.js';
+import { checkSize, createCellParams, type ParamOptions } from './params.js';
 import { type CellState, type CellWeights, cellStep } from './step.js';
 
 /** Options of the sequence layers `RNN`, `LSTM` and `GRU`. */

@@ -1,6 +1,6 @@
-import { Parameter, init } from '@unroll/autograd';
-import { ArgumentError, type DType, type Generator, defaultGenerator, zeros } from '@unroll/tensor';
-import { GATES, type CellKind } from './fused.js';
+import { init, Parameter } from '@unroll/autograd';
+import { ArgumentError, type DType, defaultGenerator, type Generator, zeros } from '@unroll/tensor';
+import { type CellKind, GATES } from './fused.js';
 
 /** Options shared by cells and sequence layers. */
 export interface ParamOptions {

@@ -1,4 +1,4 @@
-import { Tensor, add, gemm, mul, sigmoid, split, sub, tanh, relu } from '@unroll/tensor';
+import { add, gemm, mul, relu, sigmoid, split, sub, type Tensor, tanh } from '@unroll/tensor';
 import type { CellKind } from './fused.js';
 
 /** The four tensors of one layer and direction, PyTorch's layout (gates stacked on dim 0). */

@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError, Tensor, add, formatShape, mul, slice, zeros } from '@unroll/tensor';
+import { ArgumentError, add, formatShape, mul, ShapeError, slice, type Tensor, zeros } from '@unroll/tensor';
 import type { RecurrentState } from './layers.js';
 
 /** Cuts a state off the graph so the next chunk's backward stops here. */
@@ -11,7 +11,7 @@ export function detachState<S extends RecurrentState>(state: S): S {
  * pads a larger one with zero rows (new streams start from zero).
  */
 export function resizeState<S extends RecurrentState>(state: S, batch: number): S {
-  const fit = (t: Tensor): Tensor => {
+  const fitRows = (t: Tensor): Tensor => {
     const B = t.shape[1]!;
     if (B === batch) return t;
     if (batch < B) return slice(t, [null, [0, batch]]);
@@ -19,7 +19,7 @@ export function resizeState<S extends RecurrentState>(state: S, batch: number): 
     for (let l = 0; l < t.shape[0]!; l++) out.data.set(t.data.subarray(l * B * t.shape[2]!, (l + 1) * B * t.shape[2]!), l * batch * t.shape[2]!);
     return out;
   };
-  return { ...state, h: fit(state.h), ...(state.c ? { c: fit(state.c) } : {}) };
+  return { ...state, h: fitRows(state.h), ...(state.c ? { c: fitRows(state.c) } : {}) };
 }
 
 /** Options of `TruncatedBPTT`. */

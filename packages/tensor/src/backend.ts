@@ -1,6 +1,6 @@
-import { ArgumentError } from './errors.js';
-import type { TypedArray } from './dtype.js';
 import { jsBackend } from './backends/js/index.js';
+import type { TypedArray } from './dtype.js';
+import { ArgumentError } from './errors.js';
 
 /** Elementwise unary kernels. `pow` reads `p0` as the exponent; `clip` reads `p0`/`p1` as bounds. */
 export type UnaryKernel =

@@ -1,8 +1,8 @@
-import { allocArray, assertDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
-import { ArgumentError, ShapeError, formatShape } from './errors.js';
+import { allocArray, assertDType, type DType, dtypeOfArray, type TypedArray } from './dtype.js';
+import { ArgumentError, formatShape, ShapeError } from './errors.js';
 import { defaultGenerator, type Generator } from './random.js';
 import { assertShape, sizeOf } from './shape.js';
-import { Tensor, type NestedArray } from './tensor.js';
+import { type NestedArray, Tensor } from './tensor.js';
 
 /** Options shared by creation functions. */
 export interface CreateOptions {

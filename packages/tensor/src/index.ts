@@ -10,18 +10,19 @@
  * console.log(y.shape); // [1, 2]
  * ```
  */
-export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
-export * from './creation.js';
-export * from './ops/index.js';
-export * from './dtype.js';
-export * from './errors.js';
-export { Generator, defaultGenerator, manualSeed } from './random.js';
-export { sizeOf, stridesOf, broadcastShapes, broadcastStrides, normalizeAxis, normalizeAxes, shapesEqual } from './shape.js';
+
 export {
-  type Backend, type BinaryKernel, type GemmArgs, type ReduceKernel, type RecurrentKernels, type UnaryKernel,
-  getBackend, setBackend, registerBackend, listBackends,
+  type Backend, type BinaryKernel, type GemmArgs, 
+  getBackend, listBackends,type RecurrentKernels, type ReduceKernel, registerBackend, setBackend, type UnaryKernel,
 } from './backend.js';
 export { jsBackend } from './backends/js/index.js';
-export { dispatch, setTapeHook, getTapeHook, type TapeHook, type OpAttrs } from './dispatch.js';
+export * from './creation.js';
+export { dispatch, getTapeHook, type OpAttrs, setTapeHook, type TapeHook } from './dispatch.js';
+export * from './dtype.js';
+export * from './errors.js';
 export { formatTensor } from './format.js';
-export { encodeSafetensors, decodeSafetensors, type SafetensorsContents, SAFETENSORS_MAX_HEADER_BYTES } from './safetensors.js';
+export * from './ops/index.js';
+export { defaultGenerator, Generator, manualSeed } from './random.js';
+export { decodeSafetensors, encodeSafetensors, SAFETENSORS_MAX_HEADER_BYTES, type SafetensorsContents } from './safetensors.js';
+export { broadcastShapes, broadcastStrides, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from './shape.js';
+export { type NestedArray, Tensor, type TensorLike } from './tensor.js';

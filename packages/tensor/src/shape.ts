@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError, formatShape } from './errors.js';
+import { ArgumentError, formatShape, ShapeError } from './errors.js';
 
 /** Number of elements of a shape (1 for a scalar). */
 export function sizeOf(shape: readonly number[]): number {

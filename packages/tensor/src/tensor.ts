@@ -1,6 +1,6 @@
 import { getTapeHook } from './dispatch.js';
-import { allocArray, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
-import { ArgumentError, ShapeError, formatShape } from './errors.js';
+import { allocArray, type DType, dtypeOfArray, type TypedArray } from './dtype.js';
+import { ArgumentError, formatShape, ShapeError } from './errors.js';
 import { formatTensor } from './format.js';
 import * as ops from './ops/index.js';
 import { assertShape, sizeOf } from './shape.js';

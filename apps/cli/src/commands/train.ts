@@ -1,6 +1,6 @@
-import { writeFileAtomic } from '@unroll/tensor/node';
 import { CharLMTrainer, sampleText } from '@unroll/tasks';
 import { loadMobyDick, readTextCorpus } from '@unroll/tasks/node';
+import { writeFileAtomic } from '@unroll/tensor/node';
 import { Command } from 'commander';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../args.js';
 import { printJson, withCheckpoint } from '../io.js';

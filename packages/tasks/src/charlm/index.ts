@@ -1,9 +1,9 @@
-export { CharVocab, UNK_CHAR, UNK_INDEX } from './vocab.js';
-export { StreamBatcher, splitTrainVal, type Split, type StreamBatch } from './batches.js';
-export { CharLM, validateCharLMConfig, type CharLMConfig } from './model.js';
-export { sampleChars, sampleText, pickNext, checkSampleOptions, type SampleOptions } from './sample.js';
+export { type Split, type StreamBatch, StreamBatcher, splitTrainVal } from './batches.js';
 export { evaluate, type LMMetrics } from './metrics.js';
-export {
-  CharLMTrainer, DEFAULT_TRAIN_CONFIG, readCharLMCheckpoint, loadCharLM,
-  type TrainConfig, type HistoryEntry, type CharLMCheckpointMeta,
+export { CharLM, type CharLMConfig, validateCharLMConfig } from './model.js';
+export { checkSampleOptions, pickNext, type SampleOptions, sampleChars, sampleText } from './sample.js';
+export {type CharLMCheckpointMeta,
+  CharLMTrainer, DEFAULT_TRAIN_CONFIG, type HistoryEntry, loadCharLM,readCharLMCheckpoint, 
+  type TrainConfig, 
 } from './trainer.js';
+export { CharVocab, UNK_CHAR, UNK_INDEX } from './vocab.js';

@@ -1,6 +1,6 @@
 import { Embedding, Linear, Module } from '@unroll/autograd';
-import { GRU, LSTM, RNN, type RecurrentLayer, type RecurrentState } from '@unroll/cells';
-import { ArgumentError, type Generator, type Tensor, oneHot } from '@unroll/tensor';
+import { GRU, LSTM, type RecurrentLayer, type RecurrentState, RNN } from '@unroll/cells';
+import { ArgumentError, type Generator, oneHot, type Tensor } from '@unroll/tensor';
 
 /** Architecture of a character language model. */
 export interface CharLMConfig {

@@ -2,7 +2,7 @@ import { noGrad } from '@unroll/autograd';
 import type { RecurrentState } from '@unroll/cells';
 import { ArgumentError, Generator, Tensor } from '@unroll/tensor';
 import type { CharLM } from './model.js';
-import { UNK_INDEX, type CharVocab } from './vocab.js';
+import { type CharVocab, UNK_INDEX } from './vocab.js';
 
 /** How to pick each next character. */
 export interface SampleOptions {

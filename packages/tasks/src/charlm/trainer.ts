@@ -1,8 +1,8 @@
 import {
-  Adagrad, Adam, type Optimizer, RMSprop, SGD, clipGradNorm, crossEntropy, decodeCheckpoint, encodeCheckpoint,
-  restoreCheckpoint,
+  Adagrad, Adam, clipGradNorm, crossEntropy, decodeCheckpoint, encodeCheckpoint,type Optimizer, RMSprop, 
+  restoreCheckpoint,SGD, 
 } from '@unroll/autograd';
-import { type RecurrentState, detachState, resizeState } from '@unroll/cells';
+import { detachState, type RecurrentState, resizeState } from '@unroll/cells';
 import { ArgumentError, FormatError, Generator, Tensor } from '@unroll/tensor';
 import { StreamBatcher, splitTrainVal } from './batches.js';
 import { evaluate, type LMMetrics } from './metrics.js';

@@ -1,10 +1,10 @@
-import { getBackend, type BinaryKernel, type UnaryKernel } from '../backend.js';
+import { type BinaryKernel, getBackend, type UnaryKernel } from '../backend.js';
 import { dispatch } from '../dispatch.js';
-import { allocArray, assertDType, isFloat, promoteTypes, type DType } from '../dtype.js';
+import { allocArray, assertDType, type DType, isFloat, promoteTypes } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { asTensor, assertTensor } from './util.js';
+import { assertTensor, asTensor } from './util.js';
 
 function unaryOp(op: UnaryKernel, x: Tensor, attrs: Record<string, number> = {}, p0?: number, p1?: number): Tensor {
   assertTensor(op, x);

@@ -1,6 +1,6 @@
 import { dispatch } from '../dispatch.js';
 import { allocArray, type DType } from '../dtype.js';
-import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
+import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertTensor } from './util.js';

@@ -1,8 +1,8 @@
-import { ArgumentError, ShapeError, formatShape } from '../errors.js';
-import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
-import { Tensor, type TensorLike } from '../tensor.js';
 import { getBackend } from '../backend.js';
 import { allocArray } from '../dtype.js';
+import { ArgumentError, formatShape, ShapeError } from '../errors.js';
+import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
+import type { Tensor, TensorLike } from '../tensor.js';
 
 function assertNotTracked(op: string, t: Tensor): void {
   if (t.gradNode !== undefined) throw new ArgumentError(`${op}: cannot modify in place a tensor that autograd recorded as an op output`);

@@ -1,7 +1,7 @@
 import { getBackend } from '../backend.js';
 import { dispatch } from '../dispatch.js';
 import { allocArray, promoteTypes, type TypedArray } from '../dtype.js';
-import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
+import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertTensor } from './util.js';

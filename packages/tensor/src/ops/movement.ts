@@ -1,7 +1,7 @@
 import { getBackend } from '../backend.js';
 import { dispatch } from '../dispatch.js';
 import { allocArray, promoteTypes } from '../dtype.js';
-import { ArgumentError, ShapeError, formatShape } from '../errors.js';
+import { ArgumentError, formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertTensor } from './util.js';
@@ -191,7 +191,7 @@ export function scatterStrided(src: ArrayLike<number>, dst: { [i: number]: numbe
  */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError('concat: needs at least one tensor');
-  xs.forEach((t) => assertTensor('concat', t));
+  for (const t of xs) assertTensor('concat', t);
   const first = xs[0]!;
   const a = normalizeAxis('concat', axis, first.ndim);
   for (const t of xs) {

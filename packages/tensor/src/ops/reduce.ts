@@ -1,7 +1,7 @@
 import { getBackend, type ReduceKernel } from '../backend.js';
 import { dispatch } from '../dispatch.js';
 import { allocArray, type DType } from '../dtype.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { mul, square, sub } from './elementwise.js';

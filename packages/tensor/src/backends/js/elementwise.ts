@@ -15,7 +15,7 @@ const UNARY: Record<UnaryKernel, Unary> = {
   sign: (v) => (v > 0 ? 1 : v < 0 ? -1 : 0),
   square: (v) => v * v,
   reciprocal: (v) => 1 / v,
-  pow: (v, p) => Math.pow(v, p),
+  pow: (v, p) => v ** p,
   clip: (v, lo, hi) => (v < lo ? lo : v > hi ? hi : v),
   sin: Math.sin,
   cos: Math.cos,
