@@ -100,10 +100,11 @@ def infer(spec, s):
                 tok = int(head(out).argmax(-1).item())
                 checksum[0] += tok
 
-    ms, _ = time_it(generate, s["runs"], s["minRuns"], s["budgetS"] * 1e3, 2, 500, 0)
+    budget = s["budgetS"] * 1e3
+    ms, reps = time_it(generate, s["runs"], s["minRuns"], budget, 2, 500, budget / s["runs"])
     return {
         "unit": "ms/tok", "higherIsBetter": False, "samples": [v / tokens for v in ms], "threads": THREADS,
-        "note": f"nn.{m['cell'].upper()} step (T=1, state) + Linear + argmax per token, {tokens} tokens per sample",
+        "note": f"nn.{m['cell'].upper()} step (T=1, state) + Linear + argmax per token, {reps} sequences of {tokens} tokens per sample",
         "extra": {"checksum": checksum[0]},
     }
 

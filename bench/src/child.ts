@@ -29,13 +29,14 @@ async function run(job: ChildJob): Promise<ChildReply> {
 
 /** `probe`: which optional Unroll backends load here (main.ts plans the run from this). */
 async function probe(): Promise<ProbeReply> {
-  const { loadNative } = await import('./impls/unroll.js');
+  const { loadNative, nativeThreads } = await import('./impls/unroll.js');
   const native = await loadNative();
-  return 'reason' in native ? { native: { available: false, reason: native.reason } } : { native: { available: true, info: native.mod.nativeInfo() } };
+  if ('reason' in native) return { native: { available: false, reason: native.reason } };
+  const info = native.mod.nativeInfo();
+  return { native: { available: true, info, threads: nativeThreads(info) } };
 }
 
 const arg = process.argv[2] ?? '';
 const reply = arg === 'probe' ? await probe() : await run(JSON.parse(arg) as ChildJob);
-process.stdout.write(`${RESULT_MARKER}${JSON.stringify(reply)}\n`);
-// tfjs-wasm keeps handles open; the result is out, so leave now
-process.exit(0);
+// tfjs-wasm keeps handles open: leave as soon as the result line is flushed
+process.stdout.write(`${RESULT_MARKER}${JSON.stringify(reply)}\n`, () => process.exit(0));

@@ -28,13 +28,13 @@ function childTimeoutMs(c: Config): number {
   return (120 + 6 * c.sampling.budgetS) * 1000;
 }
 
-async function probeNative(): Promise<{ ok: boolean; text: string }> {
+async function probeNative(): Promise<{ ok: boolean; threads: number; text: string }> {
   const [cmd, args] = nodeChild('probe');
   const out = await runChild(cmd, args, 120_000);
   const reply = out.reply as ProbeReply | undefined;
-  if (!reply) return { ok: false, text: `not available (probe failed: ${out.error})` };
-  if (!reply.native.available) return { ok: false, text: `not available (${reply.native.reason})` };
-  return { ok: true, text: `available, nativeInfo() = ${JSON.stringify(reply.native.info)}` };
+  if (!reply) return { ok: false, threads: 0, text: `not available (probe failed: ${out.error})` };
+  if (!reply.native.available) return { ok: false, threads: 0, text: `not available (${reply.native.reason})` };
+  return { ok: true, threads: reply.native.threads, text: `available, nativeInfo() = ${JSON.stringify(reply.native.info)}` };
 }
 
 async function probeTorch(): Promise<{ ok: boolean; text: string }> {
@@ -68,6 +68,8 @@ async function main(): Promise<number> {
   const native = await probeNative();
   env.native = native.text;
   if (native.ok) available.push('unroll-native');
+  // a one-thread run of the native backend, comparable per core with tfjs (one thread in Node)
+  if (native.ok && native.threads > 1) available.push('unroll-native-1t');
   const torch = await probeTorch();
   env.torch = torch.text;
   if (torch.ok) available.push('torch');

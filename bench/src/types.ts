@@ -1,9 +1,13 @@
 /** Shapes shared by the orchestrator (main.ts), the child entry (child.ts) and the report. */
 
-/** Who computes: an Unroll backend, a TensorFlow.js backend, or PyTorch. */
-export type Impl = 'unroll-js' | 'unroll-native' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch';
+/**
+ * Who computes: an Unroll backend, a TensorFlow.js backend, or PyTorch. `unroll-native-1t` is the
+ * native backend held to one thread (`setNativeThreads(1)`), for a per-core comparison with the
+ * single-threaded tfjs backends; it runs only when the native default uses more than one thread.
+ */
+export type Impl = 'unroll-js' | 'unroll-native' | 'unroll-native-1t' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch';
 
-export const UNROLL_IMPLS: readonly Impl[] = ['unroll-js', 'unroll-native'];
+export const UNROLL_IMPLS: readonly Impl[] = ['unroll-js', 'unroll-native', 'unroll-native-1t'];
 export const TFJS_IMPLS: readonly Impl[] = ['tfjs-cpu', 'tfjs-wasm'];
 
 /** Recurrent model of the training and inference cases (the char-LM of the lecture). */
@@ -65,5 +69,5 @@ export interface Row {
 
 /** What `child.ts probe` prints. */
 export interface ProbeReply {
-  native: { available: true; info: unknown } | { available: false; reason: string };
+  native: { available: true; info: unknown; threads: number } | { available: false; reason: string };
 }

@@ -56,7 +56,7 @@ export async function inferTfjs(impl: Impl, m: ModelSpec, tokens: number, s: Sam
     ok: true,
     result: {
       unit: 'ms/tok', higherIsBetter: false, samples: t.msPerCall.map((ms) => ms / tokens), threads: info.threads,
-      note: `hand-written LSTM step in tf.tidy + argMax + dataSync per token, ${tokens} tokens per sample${info.simd ? ', WASM SIMD' : ''}`,
+      note: `hand-written LSTM step in tf.tidy + argMax + dataSync per token, ${t.reps} sequences of ${tokens} tokens per sample${info.simd ? ', WASM SIMD' : ''}`,
       extra: { checksum, tensors: tf.memory().numTensors },
     },
   };

@@ -43,7 +43,7 @@ export async function inferUnroll(impl: Impl, m: ModelSpec, tokens: number, s: S
     ok: true,
     result: {
       unit: 'ms/tok', higherIsBetter: false, samples: t.msPerCall.map((ms) => ms / tokens), threads: sel.threads,
-      note: `LSTM.forward(T=1, state) + Linear + argmax per token, ${tokens} tokens per sample`,
+      note: `LSTM.forward(T=1, state) + Linear + argmax per token, ${t.reps} sequences of ${tokens} tokens per sample`,
       extra: { checksum },
     },
   };

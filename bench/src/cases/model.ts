@@ -16,9 +16,12 @@ export function trainTiming(s: Sampling): TimeOptions {
   return { runs: s.runs, minRuns: s.minRuns, budgetMs: s.budgetS * 1000, warmupCalls: 1, warmupMs: 0, sampleMs: (s.budgetS * 1000) / s.runs };
 }
 
-/** Inference: each call generates a whole sequence; warm up with a few sequences. */
+/**
+ * Inference: each call generates a whole sequence; warm up with a few sequences; a sample repeats
+ * sequences for about budget/runs (a 100-token sequence alone is too short to time reliably).
+ */
 export function inferTiming(s: Sampling): TimeOptions {
-  return { runs: s.runs, minRuns: s.minRuns, budgetMs: s.budgetS * 1000, warmupCalls: 2, warmupMs: 500, sampleMs: 0 };
+  return { runs: s.runs, minRuns: s.minRuns, budgetMs: s.budgetS * 1000, warmupCalls: 2, warmupMs: 500, sampleMs: (s.budgetS * 1000) / s.runs };
 }
 
 /** Index of the largest of `n` values starting at `offset` (greedy decoding). */

@@ -7,6 +7,7 @@ interface NativeModule {
   registerNativeBackend(): boolean;
   isNativeAvailable(): boolean;
   nativeInfo(): unknown;
+  setNativeThreads?(threads: number): unknown;
 }
 
 /** The native package, or why it is not usable. Loaded dynamically: it is optional. */
@@ -20,11 +21,21 @@ export async function loadNative(): Promise<{ mod: NativeModule } | { reason: st
     return { reason: `@unroll/backend-native did not load (${firstLine(e)})` };
   }
   try {
-    if (!mod.registerNativeBackend()) return { reason: '@unroll/backend-native loaded, but its addon is not available on this machine' };
+    if (!mod.registerNativeBackend()) return { reason: `@unroll/backend-native loaded, but not its addon (${addonError(mod)})` };
   } catch (e) {
     return { reason: `registerNativeBackend failed (${firstLine(e)})` };
   }
   return { mod };
+}
+
+/** Why the addon is unavailable: nativeInfo() throws the load error then. */
+function addonError(mod: NativeModule): string {
+  try {
+    mod.nativeInfo();
+    return 'no reason given';
+  } catch (e) {
+    return firstLine(e);
+  }
 }
 
 /** Threads the native backend reports in `nativeInfo()` (1 when it does not say). */
@@ -40,6 +51,8 @@ export function nativeThreads(info: unknown): number {
 
 /**
  * Makes `impl` the active Unroll backend. Returns the thread count, or a reason to skip.
+ * `unroll-native` keeps the addon's default thread count (UNROLL_NATIVE_THREADS or its own
+ * default); `unroll-native-1t` sets it to 1.
  */
 export async function useUnroll(impl: Impl): Promise<{ threads: number } | { skip: string }> {
   if (impl === 'unroll-js') {
@@ -48,10 +61,15 @@ export async function useUnroll(impl: Impl): Promise<{ threads: number } | { ski
   }
   const native = await loadNative();
   if ('reason' in native) return { skip: native.reason };
+  if (impl === 'unroll-native-1t') {
+    if (typeof native.mod.setNativeThreads !== 'function') return { skip: '@unroll/backend-native has no setNativeThreads' };
+    native.mod.setNativeThreads(1);
+  }
   setBackend('native');
   return { threads: nativeThreads(native.mod.nativeInfo()) };
 }
 
+/** The first line of an error message, without Node's "imported from <path>" tail. */
 export function firstLine(e: unknown): string {
-  return String(e instanceof Error ? e.message : e).split('\n')[0]!.slice(0, 200);
+  return String(e instanceof Error ? e.message : e).split('\n')[0]!.replace(/ imported from .*$/, '').slice(0, 200);
 }
