@@ -11,5 +11,6 @@ export const sharedTestConfig: ViteUserConfig = {
     include: ['src/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'threads',
+    setupFiles: [new URL('./vitest.backend-setup.ts', import.meta.url).pathname],
   },
 };

@@ -48,6 +48,7 @@ const r = spawnSync(process.execPath, args, {
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 const built = path.join(root, 'build', 'Release', 'unroll_native.node');
 if (r.status === 0 && fs.existsSync(built)) {
+  fs.rmSync(path.join(root, 'native-build.log'), { force: true });
   console.log(`${tag} built ${path.relative(root, built)} in ${seconds}s`);
   process.exit(0);
 }

@@ -1,5 +1,5 @@
-import { jsBackend, type Backend, type GemmArgs, type TypedArray } from '@unroll/tensor';
-import { requireAddon, type FloatArray, type NativeAddon } from './addon.js';
+import { type Backend, type GemmArgs, jsBackend, type TypedArray } from '@unroll/tensor';
+import { type FloatArray, type NativeAddon, requireAddon } from './addon.js';
 import { ACTIVATION_CODES, BINARY_CODES, FIRST_COMPARISON, MAX_DIMS, REDUCE_CODES, UNARY_CODES } from './ops.js';
 
 /** True when a and b are both Float32Array or both Float64Array. */

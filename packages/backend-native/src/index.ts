@@ -15,8 +15,8 @@
  * const y = matmul(randn([256, 512]), randn([512, 128])); // runs in the native gemm
  * ```
  */
-import { registerBackend, type Backend } from '@unroll/tensor';
-import { loadAddon, requireAddon, type NativeInfo, type SimdLevel } from './addon.js';
+import { type Backend, registerBackend } from '@unroll/tensor';
+import { loadAddon, type NativeInfo, requireAddon, type SimdLevel } from './addon.js';
 import { makeNativeBackend } from './backend.js';
 
 export { NativeBackendError, type NativeInfo, type SimdLevel } from './addon.js';

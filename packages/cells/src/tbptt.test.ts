@@ -38,9 +38,11 @@ describe('TruncatedBPTT', () => {
       }
       expect(spans).toEqual([[0, 4], [4, 8], [8, 10]]); // the last chunk is shorter
       expect(outs.length).toBe(5); // segments of k2 = 2 steps: 2 + 2 + 1
-      expect(maxDiff(concat(outs, 0), full.output)).toBe(0);
-      expect(maxDiff(tbptt.state!.h, full.state.h)).toBe(0);
-      if (full.state.c) expect(maxDiff(tbptt.state!.c!, full.state.c)).toBe(0);
+      // float64: bitwise on the reference backend; a blocked gemm may round the
+      // chunk-sized input projection differently, hence the 1e-13 bound
+      expect(maxDiff(concat(outs, 0), full.output)).toBeLessThanOrEqual(1e-13);
+      expect(maxDiff(tbptt.state!.h, full.state.h)).toBeLessThanOrEqual(1e-13);
+      if (full.state.c) expect(maxDiff(tbptt.state!.c!, full.state.c)).toBeLessThanOrEqual(1e-13);
     });
 
     it(`${name}: with k1 = k2 = T the loss and gradients equal full BPTT`, () => {
@@ -69,7 +71,7 @@ describe('TruncatedBPTT', () => {
       };
       const a = run(true);
       const b = run(false);
-      expect(Math.abs(a.loss - b.loss)).toBe(0);
+      expect(Math.abs(a.loss - b.loss)).toBeLessThanOrEqual(1e-13);
       a.grads.forEach((ga, i) => {
         expect(ga, `grad ${i}`).toBeTruthy();
         expect(maxDiff(ga, b.grads[i]!), `grad ${i}`).toBeLessThanOrEqual(1e-13);

@@ -43,6 +43,9 @@ struct GemmCall {
   const T* a; index_t lda;
   const T* b; index_t ldb;
   T* c; index_t ldc;
+  // Rows of the whole product when this call is one thread's block of it: kernel paths are chosen
+  // from it, so that splitting a product over threads never changes its rounding.
+  index_t mWhole;
 };
 
 // A strided broadcast view over `nd` output dimensions (shape and per-operand strides).

@@ -110,16 +110,36 @@ struct VD {
 }  // namespace unroll
 
 #define ISA_NAME "avx2"
+#ifndef SGEMM_MR
 #define SGEMM_MR 6
+#endif
+#ifndef SGEMM_NV
 #define SGEMM_NV 2
+#endif
+#ifndef SGEMM_KC
 #define SGEMM_KC 256
+#endif
+#ifndef SGEMM_MC
 #define SGEMM_MC 144
+#endif
+#ifndef SGEMM_NC
 #define SGEMM_NC 2048
+#endif
+#ifndef DGEMM_MR
 #define DGEMM_MR 6
+#endif
+#ifndef DGEMM_NV
 #define DGEMM_NV 2
+#endif
+#ifndef DGEMM_KC
 #define DGEMM_KC 256
+#endif
+#ifndef DGEMM_MC
 #define DGEMM_MC 96
+#endif
+#ifndef DGEMM_NC
 #define DGEMM_NC 2048
+#endif
 #include "kernels_impl.h"
 
 namespace unroll {

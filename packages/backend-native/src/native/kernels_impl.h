@@ -16,6 +16,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#if defined(_WIN32)
+#include <malloc.h>
+#endif
 
 #include "common.h"
 
@@ -38,10 +41,11 @@ inline double js_pow(double a, double b) {
   return std::pow(a, b);
 }
 
+// The reference's 1 / (1 + exp(-v)) for v >= 0 and exp(v) / (1 + exp(v)) below, bit for bit,
+// written without a branch on the sign.
 inline double js_sigmoid(double v) {
-  if (v >= 0) return 1 / (1 + std::exp(-v));
-  const double e = std::exp(v);
-  return e / (1 + e);
+  const double e = std::exp(-std::fabs(v));
+  return (v >= 0 ? 1.0 : e) / (1 + e);
 }
 
 inline double unary_scalar(int op, double v, double p0, double p1) {
@@ -103,10 +107,11 @@ struct MathF {
     p = V::fma(p, z, V::set1(-5.37397155531e-2f));
     p = V::fma(p, z, V::set1(1.33314422036e-1f));
     p = V::fma(p, z, V::set1(-3.33332819422e-1f));
-    const V small = V::fma(V::mul(p, z), x, x);
+    const V small = V::fma(V::mul(p, z), ax, ax);
     const V e = exp(V::add(ax, ax));
     const V big = V::sub(V::set1(1.0f), V::div(V::set1(2.0f), V::add(e, V::set1(1.0f))));
-    return V::select(V::lt(ax, V::set1(0.625f)), small, V::copysign(big, x));
+    // both branches are computed on |x| and take x's sign last (tanh(-0) = -0, NaN stays NaN)
+    return V::copysign(V::select(V::lt(ax, V::set1(0.625f)), small, big), x);
   }
 
   // sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with e = exp(-|x|).
@@ -132,23 +137,41 @@ inline void map_vec(const typename V::T* x, typename V::T* out, index_t n, F f) 
 // gemm: packed, cache-blocked, register-blocked (BLIS loop order)
 // ---------------------------------------------------------------------------------------------
 
+inline void* aligned_malloc(std::size_t bytes) {
+#if defined(_WIN32)
+  return _aligned_malloc(bytes, 64);
+#else
+  void* p = nullptr;
+  return posix_memalign(&p, 64, bytes) == 0 ? p : nullptr;
+#endif
+}
+
+inline void aligned_free(void* p) {
+#if defined(_WIN32)
+  _aligned_free(p);
+#else
+  std::free(p);
+#endif
+}
+
+// Packing buffers of the calling thread, grown when needed and reused by every later call.
 struct PackBuffers {
   void* a = nullptr;
   std::size_t acap = 0;
   void* b = nullptr;
   std::size_t bcap = 0;
   ~PackBuffers() {
-    std::free(a);
-    std::free(b);
+    aligned_free(a);
+    aligned_free(b);
   }
 };
 thread_local PackBuffers tl_pack;
 
 inline void* grow(void*& p, std::size_t& cap, std::size_t bytes) {
   if (bytes > cap) {
-    std::free(p);
+    aligned_free(p);
     const std::size_t rounded = (bytes + 4095) & ~static_cast<std::size_t>(4095);
-    p = std::aligned_alloc(64, rounded);
+    p = aligned_malloc(rounded);
     cap = p ? rounded : 0;
   }
   return p;
@@ -166,10 +189,11 @@ struct Gemm {
   static constexpr int W = V::W;
   static constexpr int NR = NV * W;
 
-  // C[0:M, 0:nr] = alpha * (packed A strip (kc x M)) (packed B strip (kc x NR)) + beta * C.
+  // C[0:M, 0:nr] = alpha * (packed A strip (kc x M)) (B strip: kc rows of NR values, ldbp apart)
+  // + beta * C. B is either packed (ldbp = NR) or read in place from a row-major op(B).
   template <int M>
-  static inline void kernel(index_t kc, const T* __restrict pa, const T* __restrict pb, T* __restrict c,
-                            index_t ldc, T alpha, T beta, int nr) {
+  static inline void kernel(index_t kc, const T* __restrict pa, const T* __restrict pb, index_t ldbp,
+                            T* __restrict c, index_t ldc, T alpha, T beta, int nr) {
     V acc[M][NV];
 #pragma GCC unroll 64
     for (int i = 0; i < M; ++i) {
@@ -187,7 +211,7 @@ struct Gemm {
         for (int v = 0; v < NV; ++v) acc[i][v] = V::fma(av, bv[v], acc[i][v]);
       }
       pa += M;
-      pb += NR;
+      pb += ldbp;
     }
     const V va = V::set1(alpha);
     const V vb = V::set1(beta);
@@ -204,12 +228,19 @@ struct Gemm {
         }
       }
     } else {
+      // partial strip: through memory, so that the runtime bounds do not pin acc to the stack
+      alignas(64) T tile[M][NR];
+#pragma GCC unroll 64
+      for (int i = 0; i < M; ++i) {
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) V::store(&tile[i][v * W], acc[i][v]);
+      }
       for (int i = 0; i < M; ++i) {
         T* cr = c + i * ldc;
         for (int v = 0; v < NV; ++v) {
           const int cnt = nr - v * W;
           if (cnt <= 0) break;
-          const V r = V::mul(acc[i][v], va);
+          const V r = V::mul(V::load(&tile[i][v * W]), va);
           if (cnt >= W) {
             if (beta == T(0)) V::store(cr + v * W, r);
             else if (beta == T(1)) V::store(cr + v * W, V::add(V::load(cr + v * W), r));
@@ -225,11 +256,11 @@ struct Gemm {
   }
 
   template <int M>
-  static inline void dispatch(int mr, index_t kc, const T* pa, const T* pb, T* c, index_t ldc, T alpha, T beta,
-                              int nr) {
+  static inline void dispatch(int mr, index_t kc, const T* pa, const T* pb, index_t ldbp, T* c, index_t ldc,
+                              T alpha, T beta, int nr) {
     if constexpr (M > 0) {
-      if (mr == M) kernel<M>(kc, pa, pb, c, ldc, alpha, beta, nr);
-      else dispatch<M - 1>(mr, kc, pa, pb, c, ldc, alpha, beta, nr);
+      if (mr == M) kernel<M>(kc, pa, pb, ldbp, c, ldc, alpha, beta, nr);
+      else dispatch<M - 1>(mr, kc, pa, pb, ldbp, c, ldc, alpha, beta, nr);
     }
   }
 
@@ -243,6 +274,19 @@ struct Gemm {
       if (!g.transB) {
         const T* src = g.b + pc * ldb + jc + js;
         if (nr == NR) {
+          if (js == 0 && nc - nc % NR > NR) {
+            // all full strips at once, row by row: each row of B is read sequentially
+            const index_t full = nc / NR;
+            for (index_t p = 0; p < kc; ++p) {
+              const T* row = src + p * ldb;
+              for (index_t q = 0; q < full; ++q) {
+#pragma GCC unroll 8
+                for (int v = 0; v < NV; ++v) V::store(pb + q * NR * kc + p * NR + v * W, V::load(row + q * NR + v * W));
+              }
+            }
+            js = (full - 1) * NR;
+            continue;
+          }
           for (index_t p = 0; p < kc; ++p) {
 #pragma GCC unroll 8
             for (int v = 0; v < NV; ++v) V::store(dst + p * NR + v * W, V::load(src + p * ldb + v * W));
@@ -315,6 +359,169 @@ struct Gemm {
     }
   }
 
+  // Transposed-output kernel for C^T = op(B)^T op(A)^T: rows of A' = op(B)^T are read in place
+  // (M rows, lda' apart, contiguous in p), B' = op(A)^T is a packed strip (kc x NR, the
+  // vector dimension runs along the rows of C), and the M x NR tile is written transposed:
+  // C[r][i] for r < nr rows of C and i < M columns.
+  template <int M>
+  static inline void kernel_tc(index_t kc, const T* __restrict a, index_t lda, const T* __restrict pb,
+                               T* __restrict c, index_t ldc, T alpha, T beta, int nr) {
+    V acc[M][NV];
+#pragma GCC unroll 64
+    for (int i = 0; i < M; ++i) {
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) acc[i][v] = V::zero();
+    }
+    const T* ar[M];
+#pragma GCC unroll 64
+    for (int i = 0; i < M; ++i) ar[i] = a + i * lda;
+    for (index_t p = 0; p < kc; ++p) {
+      V bv[NV];
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) bv[v] = V::load(pb + v * W);
+#pragma GCC unroll 64
+      for (int i = 0; i < M; ++i) {
+        const V av = V::set1(ar[i][p]);
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) acc[i][v] = V::fma(av, bv[v], acc[i][v]);
+      }
+      pb += NR;
+    }
+    // The tile goes through memory first, so that the loop above has every vector register for
+    // its accumulators (the transposed write below needs W more).
+    alignas(64) T tile[M][NR];
+#pragma GCC unroll 64
+    for (int i = 0; i < M; ++i) {
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) V::store(&tile[i][v * W], acc[i][v]);
+    }
+    const V va = V::set1(alpha);
+    const V vb = V::set1(beta);
+    // W x W blocks of the tile transposed in registers: rows i0..i0+W of the tile (zero past M)
+    // become W rows of C, each holding the tile's columns i0.. as one (masked) vector.
+    for (int i0 = 0; i0 < M; i0 += W) {
+      const int cols = M - i0 < W ? M - i0 : W;
+      for (int v = 0; v < NV; ++v) {
+        const int rows = nr - v * W < W ? nr - v * W : W;
+        if (rows <= 0) break;
+        V blk[W];
+#pragma GCC unroll 16
+        for (int r = 0; r < W; ++r) blk[r] = i0 + r < M ? V::load(&tile[i0 + r][v * W]) : V::zero();
+        V::transpose(blk);
+        for (int r = 0; r < rows; ++r) {
+          T* cr = c + (v * W + r) * ldc + i0;
+          const V x = V::mul(blk[r], va);
+          if (cols == W) {
+            if (beta == T(0)) V::store(cr, x);
+            else if (beta == T(1)) V::store(cr, V::add(V::load(cr), x));
+            else V::store(cr, V::fma(vb, V::load(cr), x));
+          } else {
+            if (beta == T(0)) V::store_n(cr, x, cols);
+            else if (beta == T(1)) V::store_n(cr, V::add(V::load_n(cr, cols), x), cols);
+            else V::store_n(cr, V::fma(vb, V::load_n(cr, cols), x), cols);
+          }
+        }
+      }
+    }
+  }
+
+  template <int M>
+  static inline void dispatch_tc(int mr, index_t kc, const T* a, index_t lda, const T* pb, T* c, index_t ldc,
+                                 T alpha, T beta, int nr) {
+    if constexpr (M > 0) {
+      if (mr == M) kernel_tc<M>(kc, a, lda, pb, c, ldc, alpha, beta, nr);
+      else dispatch_tc<M - 1>(mr, kc, a, lda, pb, c, ldc, alpha, beta, nr);
+    }
+  }
+
+  // C = alpha op(A) B_stored^T + beta C computed as C^T = B_stored op(A)^T, for a transposed B and
+  // few rows of C: B is read in place (no packing of the large operand), op(A)^T is packed.
+  static void run_swapped(const GemmCall<T>& g, index_t kcb, T* pb) {
+    const index_t m = g.m, n = g.n, k = g.k;
+    // op(A)^T (k x m) packed with pack_b: a "B" view of A, transposed unless A is
+    GemmCall<T> at = g;
+    at.b = g.a;
+    at.ldb = g.lda;
+    at.transB = !g.transA;
+    for (index_t pc = 0; pc < k; pc += kcb) {
+      const index_t kc = min_of(kcb, k - pc);
+      const T beta = pc == 0 ? g.beta : T(1);
+      pack_b(at, pc, kc, 0, m, pb);
+      for (index_t j0 = 0; j0 < n; j0 += MR) {
+        const int mr = static_cast<int>(min_of<index_t>(MR, n - j0));
+        const T* arow = g.b + j0 * g.ldb + pc;
+        for (index_t i0 = 0; i0 < m; i0 += NR) {
+          const int nr = static_cast<int>(min_of<index_t>(NR, m - i0));
+          dispatch_tc<MR>(mr, kc, arow, g.ldb, pb + i0 * kc, g.c + i0 * g.ldc + j0, g.ldc, g.alpha, beta, nr);
+        }
+      }
+    }
+  }
+
+  // Few rows of C times a transposed B (batch-1 sampling: h W_hh^T): dot products of rows of A
+  // and rows of B, both read in place, M rows of A against NJ rows of B at a time.
+  template <int M>
+  static void run_dots(const GemmCall<T>& g) {
+    constexpr int NJ = 24 / M < 8 ? 24 / M : 8;
+    const index_t n = g.n, k = g.k;
+    const index_t kFull = k - k % W;
+    const int rest = static_cast<int>(k - kFull);
+    for (index_t j0 = 0; j0 < n; j0 += NJ) {
+      const int nj = static_cast<int>(min_of<index_t>(NJ, n - j0));
+      const T* bj[NJ];
+      for (int jj = 0; jj < NJ; ++jj) bj[jj] = g.b + (j0 + (jj < nj ? jj : 0)) * g.ldb;
+      const T* ai[M];
+      for (int i = 0; i < M; ++i) ai[i] = g.a + i * g.lda;
+      V acc[M][NJ];
+#pragma GCC unroll 64
+      for (int i = 0; i < M; ++i) {
+#pragma GCC unroll 8
+        for (int jj = 0; jj < NJ; ++jj) acc[i][jj] = V::zero();
+      }
+      for (index_t p = 0; p < kFull; p += W) {
+        V av[M];
+#pragma GCC unroll 8
+        for (int i = 0; i < M; ++i) av[i] = V::load(ai[i] + p);
+#pragma GCC unroll 8
+        for (int jj = 0; jj < NJ; ++jj) {
+          const V bv = V::load(bj[jj] + p);
+#pragma GCC unroll 8
+          for (int i = 0; i < M; ++i) acc[i][jj] = V::fma(av[i], bv, acc[i][jj]);
+        }
+      }
+      if (rest > 0) {
+        V av[M];
+#pragma GCC unroll 8
+        for (int i = 0; i < M; ++i) av[i] = V::load_n(ai[i] + kFull, rest);
+#pragma GCC unroll 8
+        for (int jj = 0; jj < NJ; ++jj) {
+          const V bv = V::load_n(bj[jj] + kFull, rest);
+#pragma GCC unroll 8
+          for (int i = 0; i < M; ++i) acc[i][jj] = V::fma(av[i], bv, acc[i][jj]);
+        }
+      }
+      alignas(64) T lanes[V::W];
+      for (int i = 0; i < M; ++i) {
+        T* cr = g.c + i * g.ldc + j0;
+        for (int jj = 0; jj < nj; ++jj) {
+          V::store(lanes, acc[i][jj]);
+          T sum = T(0);
+          for (int l = 0; l < W; ++l) sum += lanes[l];
+          const T r = g.alpha * sum;
+          cr[jj] = g.beta == T(0) ? r : g.beta == T(1) ? cr[jj] + r : g.beta * cr[jj] + r;
+        }
+      }
+    }
+  }
+
+  template <int M>
+  static void dots_dispatch(int m, const GemmCall<T>& g) {
+    if constexpr (M > 0) {
+      if (m == M) run_dots<M>(g);
+      else dots_dispatch<M - 1>(m, g);
+    }
+  }
+
   static void scale_c(const GemmCall<T>& g) {
     if (g.beta == T(1)) return;
     for (index_t i = 0; i < g.m; ++i) {
@@ -340,6 +547,43 @@ struct Gemm {
     T* pa = static_cast<T*>(grow(tl_pack.a, tl_pack.acap, sizeof(T) * mcb * kcb));
     T* pb = static_cast<T*>(grow(tl_pack.b, tl_pack.bcap, sizeof(T) * ncb * kcb));
     if (!pa || !pb) std::abort();
+    // A transposed B with few rows of C (the recurrent step h W_hh^T, m = batch): packing B would
+    // cost about as much as the product, so B is read in place and C^T is computed instead, when m
+    // fills the vector lanes well (at most 1/8 of them idle).
+    const index_t mPadded = ceil_div(m, NR) * NR;
+    if (g.transB && m <= 2 * NR && mPadded * 8 <= m * 9 && n >= 4 * MR) {
+      T* pbs = static_cast<T*>(grow(tl_pack.b, tl_pack.bcap, sizeof(T) * kcb * ceil_div(m, NR) * NR));
+      if (!pbs) std::abort();
+      run_swapped(g, kcb, pbs);
+      return;
+    }
+    // 1 to 6 rows against a transposed B: dot products, no packing at all (measured faster)
+    if (g.transB && !g.transA && g.mWhole <= 6) {
+      dots_dispatch<6>(static_cast<int>(m), g);
+      return;
+    }
+    if (m <= mcb) {
+      // One block of rows (the recurrent step's B x 4H products): A is packed once per k block and
+      // B one NR-wide strip at a time, just before its kernels, so the strip is still in L1 when
+      // they read it and the packed panel never travels through L2/L3.
+      for (index_t pc = 0; pc < k; pc += kcb) {
+        const index_t kc = min_of(kcb, k - pc);
+        const T beta = pc == 0 ? g.beta : T(1);
+        pack_a(g, 0, m, pc, kc, pa);
+        for (index_t jr = 0; jr < n; jr += NR) {
+          const int nr = static_cast<int>(min_of<index_t>(NR, n - jr));
+          // a full strip of a non-transposed B is read where it is (rows ldb apart)
+          const bool direct = !g.transB && nr == NR;
+          const T* bp = direct ? g.b + pc * g.ldb + jr : pb;
+          if (!direct) pack_b(g, pc, kc, jr, nr, pb);
+          for (index_t ir = 0; ir < m; ir += MR) {
+            const int mr = static_cast<int>(min_of<index_t>(MR, m - ir));
+            dispatch<MR>(mr, kc, pa + ir * kc, bp, direct ? g.ldb : NR, g.c + ir * g.ldc + jr, g.ldc, g.alpha, beta, nr);
+          }
+        }
+      }
+      return;
+    }
     for (index_t jc = 0; jc < n; jc += ncb) {
       const index_t nc = min_of(ncb, n - jc);
       for (index_t pc = 0; pc < k; pc += kcb) {
@@ -355,7 +599,7 @@ struct Gemm {
             T* cc = g.c + ic * g.ldc + jc + jr;
             for (index_t ir = 0; ir < mc; ir += MR) {
               const int mr = static_cast<int>(min_of<index_t>(MR, mc - ir));
-              dispatch<MR>(mr, kc, pa + ir * kc, bp, cc + ir * g.ldc, g.ldc, g.alpha, beta, nr);
+              dispatch<MR>(mr, kc, pa + ir * kc, bp, NR, cc + ir * g.ldc, g.ldc, g.alpha, beta, nr);
             }
           }
         }
@@ -798,34 +1042,34 @@ void lstm_fwd_f64(index_t B, index_t H, double* gates, const double* cPrev, doub
 }
 
 // Backward passes: pure arithmetic, evaluated in double in the reference's order, rounded once.
+// One batch row per call, restrict-qualified parameters (dc is read and written at the same index
+// only), so that the compiler vectorises the loop.
+template <class T>
+void lstm_bwd_row(index_t H, const T* __restrict gi, const T* __restrict gf, const T* __restrict gg,
+                  const T* __restrict go, const T* __restrict cp, const T* __restrict tr, const T* __restrict dhr,
+                  T* __restrict dcr, T* __restrict di, T* __restrict df, T* __restrict dg, T* __restrict dout) {
+  for (index_t j = 0; j < H; ++j) {
+    const double i = gi[j], f = gf[j], g = gg[j], o = go[j];
+    const double tc = tr[j];
+    const double dhv = dhr[j];
+    const double dcv = static_cast<double>(dcr[j]) + dhv * o * (1 - tc * tc);
+    di[j] = static_cast<T>(dcv * g * i * (1 - i));
+    df[j] = static_cast<T>(dcv * static_cast<double>(cp[j]) * f * (1 - f));
+    dg[j] = static_cast<T>(dcv * i * (1 - g * g));
+    dout[j] = static_cast<T>(dhv * tc * o * (1 - o));
+    dcr[j] = static_cast<T>(dcv * f);
+  }
+}
+
 template <class T>
 void lstm_bwd_impl(index_t B, index_t H, const T* gates, const T* cPrev, const T* tanhC, const T* dh, T* dc,
                    T* dGates) {
   const index_t G = 4 * H;
   for (index_t b = 0; b < B; ++b) {
-    const T* gi = gates + b * G;
-    const T* gf = gi + H;
-    const T* gg = gi + 2 * H;
-    const T* go = gi + 3 * H;
-    const T* cp = cPrev + b * H;
-    const T* tr = tanhC + b * H;
-    const T* dhr = dh + b * H;
-    T* dcr = dc + b * H;
-    T* di = dGates + b * G;
-    T* df = di + H;
-    T* dg = di + 2 * H;
-    T* dout = di + 3 * H;
-    for (index_t j = 0; j < H; ++j) {
-      const double i = gi[j], f = gf[j], g = gg[j], o = go[j];
-      const double tc = tr[j];
-      const double dhv = dhr[j];
-      const double dcv = static_cast<double>(dcr[j]) + dhv * o * (1 - tc * tc);
-      di[j] = static_cast<T>(dcv * g * i * (1 - i));
-      df[j] = static_cast<T>(dcv * static_cast<double>(cp[j]) * f * (1 - f));
-      dg[j] = static_cast<T>(dcv * i * (1 - g * g));
-      dout[j] = static_cast<T>(dhv * tc * o * (1 - o));
-      dcr[j] = static_cast<T>(dcv * f);
-    }
+    const T* g = gates + b * G;
+    T* d = dGates + b * G;
+    lstm_bwd_row<T>(H, g, g + H, g + 2 * H, g + 3 * H, cPrev + b * H, tanhC + b * H, dh + b * H, dc + b * H, d,
+                    d + H, d + 2 * H, d + 3 * H);
   }
 }
 
@@ -876,25 +1120,36 @@ void gru_fwd_f64(index_t B, index_t H, double* gi, const double* gh, const doubl
 }
 
 template <class T>
+void gru_bwd_row(index_t H, const T* __restrict ir, const T* __restrict iz, const T* __restrict in,
+                 const T* __restrict hn, const T* __restrict hp, const T* __restrict dhr, T* __restrict dir,
+                 T* __restrict diz, T* __restrict din, T* __restrict dhr_, T* __restrict dhz, T* __restrict dhn,
+                 T* __restrict dhp) {
+  for (index_t j = 0; j < H; ++j) {
+    const double r = ir[j], z = iz[j], n = in[j];
+    const double dhv = dhr[j];
+    const double dnPre = dhv * (1 - z) * (1 - n * n);
+    const double dzPre = dhv * (static_cast<double>(hp[j]) - n) * z * (1 - z);
+    const double drPre = dnPre * static_cast<double>(hn[j]) * r * (1 - r);
+    dir[j] = static_cast<T>(drPre);
+    diz[j] = static_cast<T>(dzPre);
+    din[j] = static_cast<T>(dnPre);
+    dhr_[j] = static_cast<T>(drPre);
+    dhz[j] = static_cast<T>(dzPre);
+    dhn[j] = static_cast<T>(dnPre * r);
+    dhp[j] = static_cast<T>(static_cast<double>(dhp[j]) + dhv * z);
+  }
+}
+
+template <class T>
 void gru_bwd_impl(index_t B, index_t H, const T* gi, const T* gh, const T* hPrev, const T* dh, T* dGi, T* dGh,
                   T* dhPrev) {
   const index_t G = 3 * H;
   for (index_t b = 0; b < B; ++b) {
-    const index_t g0 = b * G, s0 = b * H;
-    for (index_t j = 0; j < H; ++j) {
-      const double r = gi[g0 + j], z = gi[g0 + H + j], n = gi[g0 + 2 * H + j];
-      const double dhv = dh[s0 + j];
-      const double dnPre = dhv * (1 - z) * (1 - n * n);
-      const double dzPre = dhv * (static_cast<double>(hPrev[s0 + j]) - n) * z * (1 - z);
-      const double drPre = dnPre * static_cast<double>(gh[g0 + 2 * H + j]) * r * (1 - r);
-      dGi[g0 + j] = static_cast<T>(drPre);
-      dGi[g0 + H + j] = static_cast<T>(dzPre);
-      dGi[g0 + 2 * H + j] = static_cast<T>(dnPre);
-      dGh[g0 + j] = static_cast<T>(drPre);
-      dGh[g0 + H + j] = static_cast<T>(dzPre);
-      dGh[g0 + 2 * H + j] = static_cast<T>(dnPre * r);
-      dhPrev[s0 + j] = static_cast<T>(static_cast<double>(dhPrev[s0 + j]) + dhv * z);
-    }
+    const T* i = gi + b * G;
+    T* di = dGi + b * G;
+    T* dg = dGh + b * G;
+    gru_bwd_row<T>(H, i, i + H, i + 2 * H, gh + b * G + 2 * H, hPrev + b * H, dh + b * H, di, di + H, di + 2 * H, dg,
+                   dg + H, dg + 2 * H, dhPrev + b * H);
   }
 }
 

@@ -25,20 +25,50 @@ namespace {
 // recurrent time loop do not pay a wake-up each.
 constexpr auto kSpin = std::chrono::microseconds(50);
 
+// The claim word: generation (32 bits) | chunk count (16 bits) | next unclaimed chunk (16 bits).
+// A worker claims a chunk with one compare-and-swap, so a worker that wakes up late for an
+// earlier generation can never take a chunk of a later one.
+inline std::uint64_t claim_word(std::uint64_t gen, int chunks, int next) {
+  return (gen << 32) | (static_cast<std::uint64_t>(chunks) << 16) | static_cast<std::uint64_t>(next);
+}
+
 struct Pool {
   std::mutex use;  // held for the whole of a parallel region (and while resizing)
   std::mutex m;
   std::condition_variable cv;
   std::vector<std::thread> workers;
   std::atomic<std::uint64_t> gen{0};
-  std::atomic<int> remaining{0};
   std::atomic<bool> stop{false};
+  alignas(64) std::atomic<std::uint64_t> claim{0};
+  alignas(64) std::atomic<int> done{0};
+  // written before the claim word is published, read after a successful claim
   void (*fn)(void*, int) = nullptr;
   void* ctx = nullptr;
-  int parts = 0;
   int nthreads = 1;
 
-  void worker(int id, std::uint64_t seen) {
+  bool try_claim(std::uint64_t g, int& chunk) {
+    std::uint64_t cur = claim.load(std::memory_order_acquire);
+    for (;;) {
+      if ((cur >> 32) != (g & 0xffffffffu)) return false;
+      const int chunks = static_cast<int>((cur >> 16) & 0xffffu);
+      const int next = static_cast<int>(cur & 0xffffu);
+      if (next >= chunks) return false;
+      if (claim.compare_exchange_weak(cur, cur + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+        chunk = next;
+        return true;
+      }
+    }
+  }
+
+  void work(std::uint64_t g) {
+    int chunk;
+    while (try_claim(g, chunk)) {
+      fn(ctx, chunk);
+      done.fetch_add(1, std::memory_order_release);
+    }
+  }
+
+  void worker(std::uint64_t seen) {
     for (;;) {
       std::uint64_t g = gen.load(std::memory_order_acquire);
       if (g == seen && !stop.load(std::memory_order_relaxed)) {
@@ -54,15 +84,14 @@ struct Pool {
       }
       if (stop.load(std::memory_order_acquire)) return;
       seen = g;
-      if (id < parts) fn(ctx, id);
-      remaining.fetch_sub(1, std::memory_order_acq_rel);
+      work(g);
     }
   }
 
   void start(int n) {
     nthreads = n;
     const std::uint64_t g = gen.load();
-    for (int id = 1; id < n; ++id) workers.emplace_back([this, id, g] { worker(id, g); });
+    for (int id = 1; id < n; ++id) workers.emplace_back([this, g] { worker(g); });
   }
 
   void shutdown() {
@@ -113,22 +142,25 @@ int pool_set_threads(int n) {
   return p.nthreads;
 }
 
-bool pool_run(int parts, void (*fn)(void*, int), void* ctx) {
+bool pool_run(int chunks, void (*fn)(void*, int), void* ctx) {
+  if (chunks < 1 || chunks > 0xffff) return false;
   Pool& p = pool();
   std::unique_lock<std::mutex> use(p.use, std::try_to_lock);
-  if (!use.owns_lock() || parts > p.nthreads) return false;
+  if (!use.owns_lock()) return false;
+  const std::uint64_t g = p.gen.load(std::memory_order_relaxed) + 1;
+  p.fn = fn;
+  p.ctx = ctx;
+  p.done.store(0, std::memory_order_relaxed);
+  p.claim.store(claim_word(g & 0xffffffffu, chunks, 0), std::memory_order_release);
   {
     std::lock_guard<std::mutex> lk(p.m);
-    p.fn = fn;
-    p.ctx = ctx;
-    p.parts = parts;
-    p.remaining.store(p.nthreads - 1, std::memory_order_relaxed);
-    p.gen.fetch_add(1, std::memory_order_release);
+    p.gen.store(g, std::memory_order_release);
   }
   p.cv.notify_all();
-  fn(ctx, 0);
+  p.work(g);
+  // wait for chunks that workers claimed and are still running
   int spins = 0;
-  while (p.remaining.load(std::memory_order_acquire) != 0) {
+  while (p.done.load(std::memory_order_acquire) != chunks) {
     UNROLL_RELAX();
     if (++spins > 4096) std::this_thread::yield();
   }

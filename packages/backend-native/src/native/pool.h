@@ -7,9 +7,11 @@ namespace unroll {
 int pool_threads();
 // Sets the number of threads (1 to 64); returns the number in effect. Waits for a running region.
 int pool_set_threads(int n);
-// Runs fn(ctx, part) for part in [0, parts) (parts <= pool_threads()): part 0 on the calling
-// thread, the others on the workers. Returns false without running anything when the pool is in
-// use by another thread (several JS worker threads share the process): run serially then.
-bool pool_run(int parts, void (*fn)(void* ctx, int part), void* ctx);
+// Runs fn(ctx, chunk) for every chunk in [0, chunks) (chunks < 65536) on the calling thread and
+// the pool's workers, which claim chunks one at a time: when a worker is slow to start (the
+// machine is busy), the caller simply does more of them. Returns after all chunks are done.
+// Returns false without running anything when the pool is in use by another thread (several JS
+// worker threads share the process): the caller then runs serially.
+bool pool_run(int chunks, void (*fn)(void* ctx, int chunk), void* ctx);
 
 }  // namespace unroll

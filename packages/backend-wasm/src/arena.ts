@@ -1,0 +1,57 @@
+/**
+ * One growable scratch arena in the kernel module's linear memory.
+ *
+ * Each backend call resets the arena, places its inputs, outputs and workspaces one after another
+ * (64-byte aligned), runs the kernel and copies the results out. Nothing outlives a call, so the
+ * memory grows only to the largest single call and then stays flat: WebAssembly memory never
+ * shrinks, and a call never grows it unless it needs more than any call before.
+ */
+export class Arena {
+  private readonly base: number;
+  private top: number;
+  private buffer: ArrayBuffer | SharedArrayBuffer;
+  f32: Float32Array;
+  f64: Float64Array;
+  i32: Int32Array;
+
+  constructor(private readonly memory: WebAssembly.Memory, base: number) {
+    this.base = Math.ceil(base / 64) * 64;
+    this.top = this.base;
+    this.buffer = memory.buffer;
+    this.f32 = new Float32Array(this.buffer);
+    this.f64 = new Float64Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+  }
+
+  /** Bytes of linear memory now. */
+  get byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Frees everything (the start of each backend call). */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** `bytes` bytes at a 64-byte-aligned address; grows the memory (and the views) if needed. */
+  alloc(bytes: number): number {
+    const p = this.top;
+    const end = p + Math.ceil(bytes / 64) * 64;
+    if (end > this.buffer.byteLength) this.grow(end);
+    this.top = end;
+    return p;
+  }
+
+  private grow(end: number): void {
+    const pages = Math.ceil((end - this.memory.buffer.byteLength) / 65536);
+    try {
+      this.memory.grow(pages);
+    } catch (e) {
+      throw new RangeError(`@unroll/backend-wasm: cannot grow WebAssembly memory to ${end} bytes (${e instanceof Error ? e.message : String(e)})`);
+    }
+    this.buffer = this.memory.buffer;
+    this.f32 = new Float32Array(this.buffer);
+    this.f64 = new Float64Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+  }
+}
