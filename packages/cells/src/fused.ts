@@ -70,11 +70,9 @@ function forward(cfg: FusedConfig, [x, h0, c0, wIh, wHh, bIh, bHh]: readonly Ten
   const isGru = cfg.kind === 'gru';
   // (T*B, G) = x (T*B, D) W_ih^T, plus both biases (GRU: b_ih only; b_hh goes with gh)
   const gates = allocArray(dtype, T * B * G);
-  for (let r = 0; r < T * B; r++) {
-    const o = r * G;
-    if (isGru) gates.set(bIh!.data, o);
-    else for (let j = 0; j < G; j++) gates[o + j] = bIh!.data[j]! + bHh!.data[j]!;
-  }
+  if (isGru) gates.set(bIh!.data, 0);
+  else for (let j = 0; j < G; j++) gates[j] = bIh!.data[j]! + bHh!.data[j]!;
+  fillRows(gates, T * B, G);
   gemm(false, true, T * B, G, D, x!.data, 0, wIh!.data, 0, 1, gates, 0);
   const gh = isGru ? allocArray(dtype, T * B * G) : undefined;
   const hPrev = allocArray(dtype, T * B * H);
@@ -98,7 +96,8 @@ function forward(cfg: FusedConfig, [x, h0, c0, wIh, wHh, bIh, bHh]: readonly Ten
       gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
       be.lstmForward(B, H, gt, c, cNew, hNew, aux!.subarray(s0, s0 + B * H));
     } else if (isGru) {
-      for (let b = 0; b < B; b++) gh!.set(bHh!.data, g0 + b * G);
+      gh!.set(bHh!.data, g0);
+      fillRows(gh!.subarray(g0, g0 + B * G), B, G);
       gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gh!, g0);
       be.gruForward(B, H, gt, gh!.subarray(g0, g0 + B * G), h, hNew);
     } else {
@@ -204,12 +203,16 @@ function backward(cfg: FusedConfig, ctx: Saved, [dy, dhN, dcN]: readonly (Tensor
   ];
 }
 
+/** Copies row 0 of a (rows, width) block into every other row (doubling copies, memcpy speed). */
+function fillRows(a: TypedArray, rows: number, width: number): void {
+  for (let done = 1; done < rows; done *= 2) a.copyWithin(done * width, 0, Math.min(done, rows - done) * width);
+}
+
+/** Column sums of a (rows, cols) matrix as one product: ones(1, rows) @ a. */
 function columnSums(a: TypedArray, rows: number, cols: number, dtype: Tensor['dtype']): TypedArray {
   const out = allocArray(dtype, cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let j = 0; j < cols; j++) out[j] = out[j]! + a[o + j]!;
-  }
+  const ones = allocArray(dtype, rows).fill(1);
+  gemm(false, false, 1, cols, rows, ones, 0, a, 0, 0, out, 0);
   return out;
 }
 
