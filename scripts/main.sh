@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pnpm.sh
-pnpm install --no-frozen-lockfile  # pnpm 12 refuses --frozen-lockfile over its own version pin (pnpm/pnpm#14124)
+pnpm install --frozen-lockfile
 pnpm run build
 node apps/cli/dist/cli.js train charlm "$@"
 node apps/cli/dist/cli.js sample charlm.safetensors --prime "The whale " --length 400 --temperature 0.8 --seed 7

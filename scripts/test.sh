@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pnpm.sh
-pnpm install --no-frozen-lockfile  # pnpm 12 refuses --frozen-lockfile over its own version pin (pnpm/pnpm#14124)
+pnpm install --frozen-lockfile
 pnpm run typecheck
 pnpm run test
