@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
-pnpm run build
+pnpm exec turbo run build --filter=@unroll/cli...  # the CLI and the packages it uses
 node apps/cli/dist/cli.js train charlm "$@"
 node apps/cli/dist/cli.js sample charlm.safetensors --prime "The whale " --length 400 --temperature 0.8 --seed 7

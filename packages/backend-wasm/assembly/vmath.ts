@@ -15,6 +15,11 @@
 @inline const LN2_HI: f32 = 0.693359375;
 // @ts-ignore: decorator
 @inline const LN2_LO: f32 = -2.12194440e-4;
+// 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits.
+// @ts-ignore: decorator
+@inline const MAGIC: f32 = 12582912.0;
+// @ts-ignore: decorator
+@inline const MAGIC_BITS: i32 = 0x4b400000;
 // Cephes expf: exp(r) ~= 1 + r + r^2 * P(r) on |r| <= ln2 / 2.
 // @ts-ignore: decorator
 @inline const E0: f32 = 1.9875691500e-4;
@@ -46,9 +51,12 @@
 /** exp of each lane. */
 // @ts-ignore: decorator
 @inline export function exp4(x: v128): v128 {
-  // clamp (NaN propagates through min/max): exp(-104) underflows to 0, exp(89) overflows
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-104.0)), f32x4.splat(89.0));
-  const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  // clamp: exp(-104) underflows to 0, exp(89) overflows. pmax(x, lo) = x < lo ? lo : x and
+  // pmin(x, hi) = hi < x ? hi : x keep NaN (one instruction each, unlike min/max)
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-104.0)), f32x4.splat(89.0));
+  // n = round(x / ln2) by the 1.5 * 2^23 trick: t's low mantissa bits hold n
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
+  const fx = f32x4.sub(t, f32x4.splat(MAGIC));
   let r = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(LN2_LO)));
   const r2 = f32x4.mul(r, r);
@@ -59,7 +67,7 @@
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E5));
   const y = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1.0));
   // 2^n as 2^(n>>1) * 2^(n - (n>>1)): both factors stay normal for n in [-150, 128]
-  const n = i32x4.trunc_sat_f32x4_s(fx);
+  const n = i32x4.sub(t, i32x4.splat(MAGIC_BITS));
   const n1 = i32x4.shr_s(n, 1);
   const n2 = i32x4.sub(n, n1);
   const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);

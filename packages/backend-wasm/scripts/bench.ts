@@ -55,15 +55,23 @@ const step = (): number => {
 };
 for (let i = 0; i < 3; i++) step(); // warm up
 const times: number[] = [];
+const cpu: number[] = [];
 let loss = 0;
 for (let i = 0; i < steps; i++) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   loss = step();
   times.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
 }
-times.sort((p, q) => p - q);
-const med = times[times.length >> 1]!;
-console.log(`LSTM train step (V=${V}, H=${H}, T=${T}, B=${B}, Adam): median ${med.toFixed(1)} ms = ${((T * B * 1000) / med).toFixed(0)} tok/s (min ${times[0]!.toFixed(1)} ms, loss ${loss.toFixed(3)})`);
+const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[xs.length >> 1]!;
+const med = median(times);
+const tok = (ms: number): string => ((T * B * 1000) / ms).toFixed(0);
+console.log(
+  `LSTM train step (V=${V}, H=${H}, T=${T}, B=${B}, Adam): median ${med.toFixed(1)} ms = ${tok(med)} tok/s ` +
+  `(fastest ${Math.min(...times).toFixed(1)} ms = ${tok(Math.min(...times))} tok/s; median CPU time ${median(cpu).toFixed(1)} ms; loss ${loss.toFixed(3)})`,
+);
 if (!useJs) {
   setWasmProfiling(true);
   resetWasmStats();

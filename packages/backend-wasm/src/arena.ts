@@ -1,3 +1,11 @@
+/** Thrown when the arena cannot grow (WebAssembly memory is limited to 4 GiB, or the host refused). */
+export class ArenaFullError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArenaFullError';
+  }
+}
+
 /**
  * One growable scratch arena in the kernel module's linear memory.
  *
@@ -47,7 +55,7 @@ export class Arena {
     try {
       this.memory.grow(pages);
     } catch (e) {
-      throw new RangeError(`@unroll/backend-wasm: cannot grow WebAssembly memory to ${end} bytes (${e instanceof Error ? e.message : String(e)})`);
+      throw new ArenaFullError(`@unroll/backend-wasm: cannot grow WebAssembly memory to ${end} bytes (${e instanceof Error ? e.message : String(e)})`);
     }
     this.buffer = this.memory.buffer;
     this.f32 = new Float32Array(this.buffer);

@@ -1,5 +1,5 @@
 import { type Backend, type BinaryKernel, type GemmArgs, jsBackend, type ReduceKernel, type TypedArray, type UnaryKernel } from '@unroll/tensor';
-import { Arena } from './arena.js';
+import { Arena, ArenaFullError } from './arena.js';
 import type { KernelExports } from './kernels.js';
 
 type FloatArray = Float32Array | Float64Array;
@@ -413,8 +413,27 @@ export function makeWasmBackend(K: KernelExports): WasmBackendState {
     },
   };
 
+  // A call too large for WebAssembly memory (4 GiB at most) runs in the JS backend instead: every
+  // method allocates all it needs before it writes any output, so nothing is half-written then.
+  const guarded = { ...backend } as Backend & Record<string, unknown>;
+  for (const key of Object.keys(backend) as (keyof Backend)[]) {
+    const f = backend[key];
+    if (typeof f !== 'function') continue;
+    const fallback = js[key] as (...args: unknown[]) => void;
+    const impl = f as (...args: unknown[]) => void;
+    (guarded as Record<string, unknown>)[key] = (...args: unknown[]): void => {
+      try {
+        impl(...args);
+      } catch (e) {
+        if (!(e instanceof ArenaFullError)) throw e;
+        stats.delegated++;
+        fallback(...args);
+      }
+    };
+  }
+
   return {
-    backend,
+    backend: guarded,
     arena,
     stats,
     setProfiling(on: boolean) {

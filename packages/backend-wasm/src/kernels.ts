@@ -36,7 +36,22 @@ export interface KernelExports {
   gruBackwardF64(B: number, H: number, gi: number, gh: number, hPrev: number, dh: number, dGi: number, dGh: number, dhPrev: number): void;
 }
 
-/** The error thrown when the kernels cannot be loaded (no WebAssembly, no SIMD, sync compile refused). */
+/**
+ * The error thrown when the kernels cannot be loaded: no WebAssembly, no 128-bit SIMD, or a
+ * browser's main thread refusing synchronous compilation (use `initWasmBackend()` there).
+ *
+ * @example
+ * ```ts
+ * import { setBackend } from '@unroll/tensor';
+ * import { WasmBackendError, wasmBackend } from '@unroll/backend-wasm';
+ * try {
+ *   setBackend(wasmBackend());
+ * } catch (e) {
+ *   if (!(e instanceof WasmBackendError)) throw e;
+ *   setBackend('js');
+ * }
+ * ```
+ */
 export class WasmBackendError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
