@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: installs pnpm if missing, the dependencies, then runs
-# every package's tests (tests read sources directly, no build needed).
+# The whole test suite on a fresh machine: installs pnpm if missing, the dependencies (building
+# the native kernels when a C++ compiler is there), type-checks, runs every package's tests on
+# the reference JS backend (tests read sources directly, no build needed), then runs the
+# backend-sensitive suites again on each fast backend that is available.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
 pnpm run typecheck
 pnpm run test
+suites=(--filter=@unroll/tensor --filter=@unroll/autograd --filter=@unroll/cells --filter=@unroll/tasks)
+if [ -f packages/backend-native/build/Release/unroll_native.node ]; then
+  echo "== the same suites on the native backend"
+  UNROLL_TEST_BACKEND=native pnpm exec turbo run test "${suites[@]}"
+else
+  echo "== native backend not built here (no C++ toolchain?): its suites are skipped"
+fi
+echo "== the same suites on the wasm backend"
+UNROLL_TEST_BACKEND=wasm pnpm exec turbo run test "${suites[@]}"

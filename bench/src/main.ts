@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   const env = describeEnvironment();
   console.log(`Unroll benchmarks: ${env.cpu} (${env.logicalCores} logical cores, load ${env.loadAverage}), Node ${env.node}, tfjs ${env.tfjs}`);
 
-  const available: Impl[] = ['unroll-js', 'tfjs-cpu', 'tfjs-wasm'];
+  const available: Impl[] = ['unroll-js', 'unroll-wasm', 'tfjs-cpu', 'tfjs-wasm'];
   const native = await probeNative();
   env.native = native.text;
   if (native.ok) available.push('unroll-native');

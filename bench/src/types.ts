@@ -5,9 +5,9 @@
  * native backend held to one thread (`setNativeThreads(1)`), for a per-core comparison with the
  * single-threaded tfjs backends; it runs only when the native default uses more than one thread.
  */
-export type Impl = 'unroll-js' | 'unroll-native' | 'unroll-native-1t' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch';
+export type Impl = 'unroll-js' | 'unroll-wasm' | 'unroll-native' | 'unroll-native-1t' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch';
 
-export const UNROLL_IMPLS: readonly Impl[] = ['unroll-js', 'unroll-native', 'unroll-native-1t'];
+export const UNROLL_IMPLS: readonly Impl[] = ['unroll-js', 'unroll-wasm', 'unroll-native', 'unroll-native-1t'];
 export const TFJS_IMPLS: readonly Impl[] = ['tfjs-cpu', 'tfjs-wasm'];
 
 /** Recurrent model of the training and inference cases (the char-LM of the lecture). */

@@ -59,6 +59,17 @@ export async function useUnroll(impl: Impl): Promise<{ threads: number } | { ski
     setBackend('js');
     return { threads: 1 };
   }
+  if (impl === 'unroll-wasm') {
+    try {
+      const spec = '@unroll/backend-wasm';
+      const mod = (await import(spec)) as { registerWasmBackend(): boolean };
+      if (!mod.registerWasmBackend()) return { skip: '@unroll/backend-wasm did not load' };
+    } catch (e) {
+      return { skip: `@unroll/backend-wasm did not load (${firstLine(e)})` };
+    }
+    setBackend('wasm');
+    return { threads: 1 };
+  }
   const native = await loadNative();
   if ('reason' in native) return { skip: native.reason };
   if (impl === 'unroll-native-1t') {
