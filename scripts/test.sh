@@ -7,10 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
+native_built=0
+[ -f packages/backend-native/build/Release/unroll_native.node ] && native_built=1
+# without a compiler the addon is not built: its own tests then skip instead of failing
+[ "$native_built" = 1 ] || export UNROLL_SKIP_NATIVE=1
 pnpm run typecheck
 pnpm run test
 suites=(--filter=@unroll/tensor --filter=@unroll/autograd --filter=@unroll/cells --filter=@unroll/tasks)
-if [ -f packages/backend-native/build/Release/unroll_native.node ]; then
+if [ "$native_built" = 1 ]; then
   echo "== the same suites on the native backend"
   UNROLL_TEST_BACKEND=native pnpm exec turbo run test "${suites[@]}"
 else
