@@ -18,7 +18,7 @@ const verbose = process.argv.includes('--verbose') || process.env.UNROLL_NATIVE_
 const tag = '@unroll/backend-native:';
 
 if (process.env.UNROLL_SKIP_NATIVE_BUILD === '1') {
-  console.log(`${tag} UNROLL_SKIP_NATIVE_BUILD=1, native addon not built (the JS backend will be used)`);
+  console.log(`${tag} UNROLL_SKIP_NATIVE_BUILD=1, native addon not built (Unroll falls back to the WASM or JS backend)`);
   process.exit(0);
 }
 
@@ -26,7 +26,7 @@ let gypBin;
 try {
   gypBin = require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] });
 } catch {
-  console.log(`${tag} node-gyp not found, native addon not built (the JS backend will be used)`);
+  console.log(`${tag} node-gyp not found, native addon not built (Unroll falls back to the WASM or JS backend)`);
   process.exit(0);
 }
 
@@ -62,5 +62,5 @@ if (!verbose) {
     // the log is a courtesy only
   }
 }
-console.log(`${tag} native addon build failed (exit ${r.status ?? r.error?.message}${logNote}); the JS backend will be used`);
+console.log(`${tag} native addon build failed (exit ${r.status ?? r.error?.message}${logNote}); Unroll falls back to the WASM or JS backend`);
 process.exit(0);
