@@ -1,4 +1,4 @@
-import { Generator, type Tensor, randint, randn } from '@unroll/tensor';
+import { Generator, randint, randn, type Tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from './checkpoint.js';
 import { Dropout, Linear } from './layers.js';
