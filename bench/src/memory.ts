@@ -4,11 +4,11 @@
  * backend and compares the peak resident set size with the RSS after step 10. Tensors are
  * garbage-collected, so a leak would show as steady growth; the target is a ratio <= 1.5.
  */
-import { Adam, Linear, crossEntropy } from '@unroll/autograd';
+import { Adam, crossEntropy, Linear } from '@unroll/autograd';
 import { LSTM } from '@unroll/cells';
 import { Generator, oneHot, randint, setBackend } from '@unroll/tensor';
-import type { Impl } from './types.js';
 import { useUnroll } from './impls/unroll.js';
+import type { Impl } from './types.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
