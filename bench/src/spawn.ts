@@ -14,10 +14,10 @@ export interface ChildOutcome {
  * Spawns `cmd args`, waits for it (killing it after `timeoutMs`) and returns the last result line.
  * Stdout chatter (tfjs greets Node users) is ignored; stderr is kept for error messages only.
  */
-export function runChild(cmd: string, args: readonly string[], timeoutMs: number): Promise<ChildOutcome> {
+export function runChild(cmd: string, args: readonly string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<ChildOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
