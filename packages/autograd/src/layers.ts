@@ -1,6 +1,6 @@
 import {
-  ArgumentError, add, type DType, defaultGenerator, formatShape, type Generator, gemm,
-  indexSelect, mean, mul, ne, ones,rand, reshape, ShapeError, sqrt, sub, type Tensor, variance, zeros, 
+  ArgumentError, add, type DType, defaultGenerator, formatShape, type Generator, gemm, indexSelect,
+  mean, mul, ne, ones, rand, reshape, ShapeError, sqrt, sub, type Tensor, variance, zeros,
 } from '@unroll/tensor';
 import { init } from './init.js';
 import { Module, Parameter } from './module.js';

@@ -1,10 +1,11 @@
 import {
-  ArgumentError, DTypeError, Generator, gather, logSoftmax, mul, randint, randn, ShapeError, sum, Tensor,
-  tensor, zeros,
+  ArgumentError, DTypeError, Generator, gather, logSoftmax, mul, randint, randn, ShapeError, sum,
+  Tensor, tensor, zeros,
 } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  bceWithLogits, crossEntropy, gaussianKL, gradcheck, Linear, Module, mse, noGrad, type Reduction, valueAndGrad,
+  bceWithLogits, crossEntropy, gaussianKL, gradcheck, Linear, Module, mse, noGrad, type Reduction,
+  valueAndGrad,
 } from './index.js';
 
 const gen = new Generator(21);

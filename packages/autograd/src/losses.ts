@@ -1,6 +1,6 @@
 import {
-  ArgumentError, abs, add, allocArray, DTypeError, exp, formatShape, log, mean, mul,ShapeError, 
-  square, sub, sum,Tensor, 
+  ArgumentError, abs, add, allocArray, DTypeError, exp, formatShape, log, mean, mul, ShapeError,
+  square, sub, sum, Tensor,
 } from '@unroll/tensor';
 import { defineFunction } from './function.js';
 

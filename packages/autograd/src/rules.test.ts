@@ -1,8 +1,8 @@
-import {abs, add, astype,broadcastTo, clip, concat, div, exp, 
-  Generator, gather, gemm, gt, indexAdd, indexSelect,
-  log, logSoftmax, logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, pad, permute, pow, rand, randn, relu,
-  reshape, scatterAdd, sigmoid, slice, softmax, split, sqrt, square, stack, sub, sum, type Tensor, tanh, tensor, transpose,
-  variance, where, 
+import {
+  abs, add, astype, broadcastTo, clip, concat, div, exp, Generator, gather, gemm, gt, indexAdd,
+  indexSelect, log, logSoftmax, logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, pad,
+  permute, pow, rand, randn, relu, reshape, scatterAdd, sigmoid, slice, softmax, split, sqrt, square,
+  stack, sub, sum, type Tensor, tanh, tensor, transpose, variance, where,
 } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { gradcheck } from './gradcheck.js';

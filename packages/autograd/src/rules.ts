@@ -1,7 +1,7 @@
-import {add, allocArray, broadcastTo, type DType,div, eq, exp, formatShape, gather, gemm, getBackend, gt, indexAdd,
-  indexSelect, matmul, mul, neg, 
-  type OpAttrs, permute, reshape, ShapeError, type SliceSpec, scatterAdd, sign, slice, split, stridesOf, sub, sum, Tensor, transpose,
-  where, zeros, 
+import {
+  add, allocArray, broadcastTo, type DType, div, eq, exp, formatShape, gather, gemm, getBackend, gt, indexAdd,
+  indexSelect, matmul, mul, neg, type OpAttrs, permute, reshape, ShapeError, type SliceSpec, scatterAdd,
+  scatterStrided, sign, slice, split, stridesOf, sub, sum, Tensor, transpose, where, zeros,
 } from '@unroll/tensor';
 
 /** What a gradient rule sees of the op it differentiates. */
@@ -166,21 +166,7 @@ function unslice(g: Tensor, x: Tensor, begins: number[], steps: number[], viewSh
   if (g.size === 0) return out;
   const strides = stridesOf(x.shape);
   const offset = begins.reduce((p, b, d) => p + b * strides[d]!, 0);
-  const vStrides = strides.map((s, d) => s * steps[d]!);
-  const nd = viewShape.length;
-  const idx = new Array<number>(nd).fill(0);
-  let o = offset;
-  const dst = out.data;
-  for (let i = 0; i < g.size; i++) {
-    dst[o] = g.data[i]!;
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]!++;
-      o += vStrides[d]!;
-      if (idx[d]! < viewShape[d]!) break;
-      o -= vStrides[d]! * viewShape[d]!;
-      idx[d] = 0;
-    }
-  }
+  scatterStrided(g.data, out.data, offset, strides.map((s, d) => s * steps[d]!), viewShape);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { type Buffer, Dropout, Module, type Parameter } from '@unroll/autograd';
 import {
-  ArgumentError, add, concat, type DType,formatShape, mul, permute, slice, stack, sub, Tensor, zeros, 
+  ArgumentError, add, concat, type DType, formatShape, mul, permute, slice, stack, sub, Tensor, zeros,
 } from '@unroll/tensor';
 import { expectShape } from './errors.js';
 import { type CellKind, fusedSequence } from './fused.js';

@@ -12,8 +12,8 @@
  */
 
 export {
-  type Backend, type BinaryKernel, type GemmArgs, 
-  getBackend, listBackends,type RecurrentKernels, type ReduceKernel, registerBackend, setBackend, type UnaryKernel,
+  type Backend, type BinaryKernel, type GemmArgs, getBackend, listBackends, type RecurrentKernels,
+  type ReduceKernel, registerBackend, setBackend, type UnaryKernel,
 } from './backend.js';
 export { jsBackend } from './backends/js/index.js';
 export * from './creation.js';

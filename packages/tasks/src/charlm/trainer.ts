@@ -1,6 +1,6 @@
 import {
-  Adagrad, Adam, clipGradNorm, crossEntropy, decodeCheckpoint, encodeCheckpoint,type Optimizer, RMSprop, 
-  restoreCheckpoint,SGD, 
+  Adagrad, Adam, clipGradNorm, crossEntropy, decodeCheckpoint, encodeCheckpoint, type Optimizer,
+  RMSprop, restoreCheckpoint, SGD,
 } from '@unroll/autograd';
 import { detachState, type RecurrentState, resizeState } from '@unroll/cells';
 import { ArgumentError, FormatError, Generator, Tensor } from '@unroll/tensor';
