@@ -10,7 +10,7 @@ import { parseArgs, USAGE } from './args.js';
 import { describeEnvironment } from './env.js';
 import { buildPlan, type Config } from './plan.js';
 import { benchmarksMarkdown, fmt, type Missing, resultsTable } from './report.js';
-import { runChild } from './spawn.js';
+import { runChild, runText } from './spawn.js';
 import { median } from './timing.js';
 import type { ChildJob, ChildReply, Impl, ProbeReply, Row } from './types.js';
 
@@ -124,9 +124,17 @@ async function main(): Promise<number> {
 
   console.log(`\n${resultsTable(rows)}\n`);
   console.log('Ratios are speed ratios (>1 = faster than the peer named).');
+  // inference beside ONNX Runtime: its own process (src/onnx.ts), its own table
+  let onnxTable = '';
+  if (!opts.skip.includes('onnx') && (opts.only.length === 0 || opts.only.includes('onnx'))) {
+    const out = await runText(process.execPath, [...process.execArgv, path.join(here, 'onnx.ts'), '--runs', String(opts.runs)]);
+    onnxTable = out.ok ? out.text.trim() : `ONNX Runtime comparison failed: ${out.text.split('\n').slice(-3).join(' ')}`;
+    console.log(`\n${onnxTable}\n`);
+  }
   if (opts.write) {
     const file = path.join(REPO_ROOT, 'BENCHMARKS.md');
-    writeFileSync(file, benchmarksMarkdown({ env, command, mode, rows, missing }));
+    const onnxSection = onnxTable ? `\n## Inference beside ONNX Runtime\n\nThe model is exported from Unroll to ONNX (bench/src/onnx-export.ts) and run by onnxruntime-node on the CPU with one thread (\`pnpm --filter @unroll/bench onnx\`).\n\n${onnxTable}\n` : '';
+    writeFileSync(file, benchmarksMarkdown({ env, command, mode, rows, missing }) + onnxSection);
     console.log(`wrote ${path.relative(process.cwd(), file) || file}`);
   }
   if (opts.json) {

@@ -53,3 +53,19 @@ function tail(stderr: string): string {
   const out = (picked.length ? picked : lines.slice(-2)).map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l));
   return out.length ? `: ${out.join(' | ')}` : '';
 }
+
+/** Runs a command to completion and returns its stdout (or the end of stderr when it fails). */
+export function runText(cmd: string, args: readonly string[], timeoutMs = 600_000): Promise<{ ok: boolean; text: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4_000); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? { ok: true, text: stdout } : { ok: false, text: stderr || stdout });
+    });
+  });
+}
