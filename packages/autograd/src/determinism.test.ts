@@ -61,7 +61,7 @@ describe('determinism', () => {
     const decoded = decodeCheckpoint(bytes);
     const g = new Generator(0).setState((decoded.metadata as { rng: number[] }).rng);
     const resumed = new Net(new Generator(123)); // different init, overwritten by the checkpoint
-    (resumed.drop as unknown as { generator: Generator }).generator = g;
+    resumed.drop.generator = g;
     const opt2 = new Adam(resumed.parameters(), { lr: 0.5 });
     restoreCheckpoint(decoded, { model: resumed, optimizer: opt2 });
     train(resumed, opt2, 50, 100);

@@ -100,7 +100,8 @@ export class Embedding extends Module {
  * ```
  */
 export class Dropout extends Module {
-  private readonly generator: Generator;
+  /** Draws the masks; replace it to continue a run from a restored generator state. */
+  generator: Generator;
 
   constructor(readonly p = 0.5, opts: { generator?: Generator } = {}) {
     super();

@@ -7,6 +7,7 @@ import type { DType } from './dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from './errors.js';
 import { Generator } from './random.js';
 import type { NestedArray } from './tensor.js';
+import { captureError } from './test-utils.js';
 import { prod } from './testing/conformance.js';
 
 const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
@@ -192,12 +193,3 @@ describe('random creation', () => {
     expect(() => randint(3, 3, [1])).toThrow(new ArgumentError('randint: high (3) must be greater than low (3)'));
   });
 });
-
-function captureError(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}

@@ -225,8 +225,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 function rebindGenerator(model: CharLM, g: Generator): void {
-  const dropout = model.rnn.dropoutLayer as unknown as { generator: Generator } | null;
-  if (dropout) dropout.generator = g;
+  if (model.rnn.dropoutLayer) model.rnn.dropoutLayer.generator = g;
 }
 
 /**

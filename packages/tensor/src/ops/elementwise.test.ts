@@ -4,6 +4,7 @@ import { ones, scalar, tensor } from '../creation.js';
 import type { DType } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { captureError } from '../test-utils.js';
 import { broadcastIndex, broadcastPair, expectClose, forEachIndex, prod } from '../testing/conformance.js';
 import * as ops from './index.js';
 
@@ -287,12 +288,3 @@ describe('elementwise errors', () => {
     expect(() => ops.assertFloat('demo', scalar(1, 'int32'))).toThrow(new DTypeError('demo: expected a float32 or float64 tensor, got int32'));
   });
 });
-
-function captureError(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}

@@ -4,6 +4,7 @@ import { ones, tensor, zeros } from '../creation.js';
 import type { DType } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { captureError } from '../test-utils.js';
 import { expectClose, forEachIndex, prod } from '../testing/conformance.js';
 import * as ops from './index.js';
 
@@ -215,12 +216,3 @@ describe('indexing errors', () => {
     );
   });
 });
-
-function captureError(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}

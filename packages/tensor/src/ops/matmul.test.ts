@@ -4,6 +4,7 @@ import { ones, randn, scalar, tensor, zeros } from '../creation.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
+import { captureError } from '../test-utils.js';
 import { broadcastIndex, broadcastPair, expectClose, forEachIndex, prod } from '../testing/conformance.js';
 import * as ops from './index.js';
 
@@ -165,12 +166,3 @@ describe('matmul errors', () => {
     expect(() => ops.gemm(ones([2, 3]), ones([3, 2]), { alpha: Number.NaN })).toThrow(new ArgumentError('gemm: alpha and beta must be finite, got NaN and 1'));
   });
 });
-
-function captureError(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}

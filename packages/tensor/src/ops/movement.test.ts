@@ -4,6 +4,7 @@ import { arange, ones, tensor, zeros } from '../creation.js';
 import type { DType } from '../dtype.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { captureError } from '../test-utils.js';
 import { broadcastIndex, expectClose, forEachIndex, prod } from '../testing/conformance.js';
 import * as ops from './index.js';
 
@@ -394,12 +395,3 @@ describe('broadcastTo and pad (property)', () => {
     expect(() => ops.pad(zeros([2]), [[0, 0], [1, 1]])).toThrow(new ArgumentError('pad: 2 widths for a tensor of shape (2)'));
   });
 });
-
-function captureError(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}

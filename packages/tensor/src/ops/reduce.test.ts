@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { scalar, tensor, zeros } from '../creation.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { captureError } from '../test-utils.js';
 import { expectClose, forEachIndex, prod } from '../testing/conformance.js';
 import * as ops from './index.js';
 
@@ -228,12 +229,3 @@ describe('reduction details', () => {
     expect(() => ops.min(zeros([2, 0]))).toThrow(new ShapeError('min: cannot reduce an empty axis of (2,0)'));
   });
 });
-
-function captureError(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
