@@ -26,8 +26,8 @@ interface Saved {
   /** State fed into each time step (T,B,H), and for the LSTM the cell state (T,B,H). */
   hPrev: TypedArray;
   cPrev?: TypedArray;
-  /** LSTM: tanh(c_t) (T,B,H). RNN: h_t (T,B,H). */
-  aux?: TypedArray;
+  /** LSTM only: tanh(c_t) (T,B,H). (The RNN's h_t stays in `gates`, its activated pre-activations.) */
+  tanhC?: TypedArray;
 }
 
 function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: TypedArray, aOff: number, b: TypedArray, bOff: number, beta: number, c: TypedArray, cOff: number, lda?: number, ldb?: number): void {
@@ -77,7 +77,7 @@ function forward(cfg: FusedConfig, [x, h0, c0, wIh, wHh, bIh, bHh]: readonly Ten
   const gh = isGru ? allocArray(dtype, T * B * G) : undefined;
   const hPrev = allocArray(dtype, T * B * H);
   const cPrev = cfg.kind === 'lstm' ? allocArray(dtype, T * B * H) : undefined;
-  const aux = cfg.kind === 'gru' ? undefined : allocArray(dtype, T * B * H);
+  const tanhC = cfg.kind === 'lstm' ? allocArray(dtype, T * B * H) : undefined;
   const y = allocArray(dtype, T * B * H);
   const h = allocArray(dtype, B * H);
   const c = allocArray(dtype, B * H);
@@ -94,7 +94,7 @@ function forward(cfg: FusedConfig, [x, h0, c0, wIh, wHh, bIh, bHh]: readonly Ten
     if (cfg.kind === 'lstm') {
       cPrev!.set(c, s0);
       gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
-      be.lstmForward(B, H, gt, c, cNew, hNew, aux!.subarray(s0, s0 + B * H));
+      be.lstmForward(B, H, gt, c, cNew, hNew, tanhC!.subarray(s0, s0 + B * H));
     } else if (isGru) {
       gh!.set(bHh!.data, g0);
       fillRows(gh!.subarray(g0, g0 + B * G), B, G);
@@ -112,12 +112,11 @@ function forward(cfg: FusedConfig, [x, h0, c0, wIh, wHh, bIh, bHh]: readonly Ten
       copyRows(c, 0, cNew, 0, masked, H);
     }
     y.set(hNew, s0);
-    if (cfg.kind !== 'lstm' && cfg.kind !== 'gru') aux!.set(hNew, s0);
     if (masked) zeroRows(y, s0, masked, H);
     h.set(hNew);
     c.set(cNew);
   }
-  const saved: Saved = { T, B, D, H, G, gates, gh, hPrev, cPrev, aux };
+  const saved: Saved = { T, B, D, H, G, gates, gh, hPrev, cPrev, tanhC };
   return {
     outputs: [new Tensor(y, [T, B, H]), new Tensor(h, [B, H]), new Tensor(c, [B, H])],
     ctx: saved,
@@ -125,7 +124,7 @@ function forward(cfg: FusedConfig, [x, h0, c0, wIh, wHh, bIh, bHh]: readonly Ten
 }
 
 function backward(cfg: FusedConfig, ctx: Saved, [dy, dhN, dcN]: readonly (Tensor | null)[], [x, h0, , wIh, wHh]: readonly Tensor[]): (Tensor | null)[] {
-  const { T, B, D, H, G, gates, gh, hPrev, cPrev, aux } = ctx;
+  const { T, B, D, H, G, gates, gh, hPrev, cPrev, tanhC } = ctx;
   const dtype = x!.dtype;
   const be = getBackend();
   const isGru = cfg.kind === 'gru';
@@ -158,7 +157,7 @@ function backward(cfg: FusedConfig, ctx: Saved, [dy, dhN, dcN]: readonly (Tensor
     const dgt = dGates.subarray(g0, g0 + B * G);
     const dcSaved = masked ? dc.slice() : undefined;
     if (cfg.kind === 'lstm') {
-      be.lstmBackward(B, H, gates.subarray(g0, g0 + B * G), cPrev!.subarray(s0, s0 + B * H), aux!.subarray(s0, s0 + B * H), dh, dc, dgt);
+      be.lstmBackward(B, H, gates.subarray(g0, g0 + B * G), cPrev!.subarray(s0, s0 + B * H), tanhC!.subarray(s0, s0 + B * H), dh, dc, dgt);
       if (masked) zeroRows(dgt, 0, masked, G);
       gemm(false, false, B, H, G, dgt, 0, wHh!.data, 0, 0, dhPrev, 0);
     } else if (isGru) {
@@ -168,7 +167,7 @@ function backward(cfg: FusedConfig, ctx: Saved, [dy, dhN, dcN]: readonly (Tensor
       if (masked) { zeroRows(dgt, 0, masked, G); zeroRows(dght, 0, masked, G); }
       gemm(false, false, B, H, G, dght, 0, wHh!.data, 0, 1, dhPrev, 0);
     } else {
-      be.activationBackward(cfg.kind === 'rnn_tanh' ? 'tanh' : 'relu', aux!.subarray(s0, s0 + B * H), dh, dgt);
+      be.activationBackward(cfg.kind === 'rnn_tanh' ? 'tanh' : 'relu', gates.subarray(g0, g0 + B * G), dh, dgt);
       if (masked) zeroRows(dgt, 0, masked, G);
       gemm(false, false, B, H, G, dgt, 0, wHh!.data, 0, 0, dhPrev, 0);
     }
