@@ -1,7 +1,8 @@
 /**
  * Test setup: when UNROLL_TEST_BACKEND names a backend (native, wasm), every test in the run uses
  * it, so that the same suites (conformance, fused-vs-composed, gradcheck) hold each backend to
- * the reference. The test fails loudly when the backend cannot load.
+ * the reference. The test fails loudly when the backend cannot load. Otherwise the tests run on
+ * the reference JS backend (not the fastest installed one, which the library's default would be).
  */
 
 const wanted = process.env.UNROLL_TEST_BACKEND;
@@ -19,4 +20,7 @@ if (wanted && wanted !== 'js') {
   // the same source file the tests import, hence the same module instance and active backend
   const tensor = (await import(new URL('packages/tensor/src/index.ts', here).href)) as { setBackend(name: string): unknown };
   tensor.setBackend(wanted);
+} else {
+  const tensor = (await import(new URL('packages/tensor/src/index.ts', new URL('.', import.meta.url)).href)) as { setBackend(name: string): unknown };
+  tensor.setBackend('js');
 }

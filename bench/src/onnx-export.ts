@@ -5,7 +5,7 @@
  * Serialised with onnx-proto (protobufjs), opset 14.
  */
 import type { Linear } from '@unroll/autograd';
-import type { LSTM } from '@unroll/cells';
+import type { RecurrentLayer } from '@unroll/cells';
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
@@ -38,8 +38,11 @@ function valueInfo(name: string, dims: (number | string)[]) {
   });
 }
 
-/** The ONNX model bytes for `lstm` (1 layer, unidirectional) followed by `head`. */
-export function exportLstmLm(lstm: LSTM, head: Linear): Uint8Array {
+/** The ONNX model bytes for `lstm` (an LSTM: 1 layer, unidirectional) followed by `head`. */
+export function exportLstmLm(lstm: RecurrentLayer, head: Linear): Uint8Array {
+  if (lstm.kind !== 'lstm' || lstm.numLayers !== 1 || lstm.bidirectional) {
+    throw new Error(`exportLstmLm: needs a 1-layer unidirectional LSTM, got ${lstm.layerName} with ${lstm.numLayers} layer(s)`);
+  }
   const w = lstm.cellWeights(0, false);
   const H = lstm.hiddenSize;
   const D = lstm.inputSize;

@@ -5,13 +5,14 @@
  * same logits, then times (a) a 64-step sequence at batch 1, (b) step-by-step sampling with the
  * state fed back (per token). Median and min-max over the runs.
  */
-import { Linear, noGrad } from '@unroll/autograd';
-import { LSTM, type RecurrentState } from '@unroll/cells';
-import { Generator, oneHot, randint, setBackend, Tensor } from '@unroll/tensor';
+import { noGrad } from '@unroll/autograd';
+import type { RecurrentState } from '@unroll/cells';
+import { oneHot, randint, setBackend, Tensor } from '@unroll/tensor';
 import * as ort from 'onnxruntime-node';
+import { buildBenchModel } from './cases/model.js';
 import { useUnroll } from './impls/unroll.js';
 import { exportLstmLm } from './onnx-export.js';
-import type { Impl } from './types.js';
+import { UNROLL_IMPLS } from './types.js';
 
 const V = 65;
 const H = 256;
@@ -20,9 +21,7 @@ const TOKENS = 200;
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
 
-const g = new Generator(1);
-const lstm = new LSTM(V, H, { generator: g });
-const head = new Linear(H, V, { generator: g });
+const { rnn: lstm, head, g } = buildBenchModel({ cell: 'lstm', vocab: V, hidden: H, layers: 1 });
 lstm.eval();
 const ids = randint(0, V, [T, 1], { generator: g });
 const xSeq = oneHot(ids, V); // (T,1,V)
@@ -95,7 +94,7 @@ const ortSeqMs = await timeRuns(async () => {
 const ortTokMs = await timeRuns(ortSample);
 rows.push(`| onnxruntime-node ${ort.env.versions.common} (1 thread) | ${fmt(ortSeqMs, 1, 3)} | ${fmt(ortTokMs, 1000 / TOKENS, 1)} | reference |`);
 
-for (const impl of ['unroll-js', 'unroll-wasm', 'unroll-native'] as Impl[]) {
+for (const impl of UNROLL_IMPLS) {
   const sel = await useUnroll(impl);
   if ('skip' in sel) {
     rows.push(`| ${impl} | skipped: ${sel.skip} | | |`);

@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   external: ['vitest'],
+  // import.meta.url in the CommonJS build (backend-discovery.ts resolves optional packages from it)
+  shims: true,
 });

@@ -4,22 +4,19 @@
  * noGrad. A sample is a whole sequence of `tokens` tokens from a zero state; the figure is its
  * time divided by `tokens`.
  */
-import { Linear, noGrad } from '@unroll/autograd';
-import { GRU, LSTM, type RecurrentState } from '@unroll/cells';
-import { Generator, Tensor } from '@unroll/tensor';
+import { noGrad } from '@unroll/autograd';
+import type { RecurrentState } from '@unroll/cells';
+import { Tensor } from '@unroll/tensor';
 import { useUnroll } from '../impls/unroll.js';
 import { timeIt } from '../timing.js';
 import type { ChildReply, Impl, ModelSpec, Sampling } from '../types.js';
-import { argmaxOf, inferTiming } from './model.js';
+import { argmaxOf, buildBenchModel, inferTiming } from './model.js';
 
 export async function inferUnroll(impl: Impl, m: ModelSpec, tokens: number, s: Sampling): Promise<ChildReply> {
   const sel = await useUnroll(impl);
   if ('skip' in sel) return { ok: false, skipped: sel.skip };
-  const g = new Generator(1);
   const V = m.vocab;
-  const opts = { numLayers: m.layers, generator: g };
-  const rnn = m.cell === 'lstm' ? new LSTM(V, m.hidden, opts) : new GRU(V, m.hidden, opts);
-  const head = new Linear(m.hidden, V, { generator: g });
+  const { rnn, head } = buildBenchModel(m);
   rnn.eval();
   head.eval();
   let checksum = 0;

@@ -1,5 +1,8 @@
-/** Shared bits of the recurrent cases: sizes, labels and the sampling policy. */
+/** Shared bits of the recurrent cases: the model, sizes, labels and the sampling policy. */
 
+import { Linear } from '@unroll/autograd';
+import { GRU, LSTM, type RecurrentLayer } from '@unroll/cells';
+import { Generator } from '@unroll/tensor';
 import type { TimeOptions } from '../timing.js';
 import type { ModelSpec, Sampling } from '../types.js';
 
@@ -29,4 +32,16 @@ export function argmaxOf(values: ArrayLike<number>, offset = 0, n = values.lengt
   let best = 0;
   for (let j = 1; j < n; j++) if (values[offset + j]! > values[offset + best]!) best = j;
   return best;
+}
+
+/**
+ * The benchmark's language model: one-hot input (vocab V) -> LSTM or GRU (m.layers) -> Linear(H,V),
+ * float32, weights from a fixed seed. Returns the generator too (inputs drawn after the weights).
+ */
+export function buildBenchModel(m: Pick<ModelSpec, 'cell' | 'vocab' | 'hidden' | 'layers'>): { rnn: RecurrentLayer; head: Linear; g: Generator } {
+  const g = new Generator(1);
+  const opts = { numLayers: m.layers, generator: g };
+  const rnn = m.cell === 'lstm' ? new LSTM(m.vocab, m.hidden, opts) : new GRU(m.vocab, m.hidden, opts);
+  const head = new Linear(m.hidden, m.vocab, { generator: g });
+  return { rnn, head, g };
 }

@@ -3,22 +3,18 @@
  * crossEntropy over all T*B positions -> backward -> Adam step (lr 1e-3, no clipping: tfjs and
  * torch do not clip either).
  */
-import { Adam, crossEntropy, Linear } from '@unroll/autograd';
-import { GRU, LSTM } from '@unroll/cells';
-import { Generator, oneHot, randint } from '@unroll/tensor';
+import { Adam, crossEntropy } from '@unroll/autograd';
+import { oneHot, randint } from '@unroll/tensor';
 import { useUnroll } from '../impls/unroll.js';
 import { timeIt } from '../timing.js';
 import type { ChildReply, Impl, ModelSpec, Sampling } from '../types.js';
-import { trainTiming } from './model.js';
+import { buildBenchModel, trainTiming } from './model.js';
 
 export async function trainUnroll(impl: Impl, m: ModelSpec, T: number, B: number, s: Sampling): Promise<ChildReply> {
   const sel = await useUnroll(impl);
   if ('skip' in sel) return { ok: false, skipped: sel.skip };
-  const g = new Generator(1);
   const V = m.vocab;
-  const opts = { numLayers: m.layers, generator: g };
-  const rnn = m.cell === 'lstm' ? new LSTM(V, m.hidden, opts) : new GRU(V, m.hidden, opts);
-  const head = new Linear(m.hidden, V, { generator: g });
+  const { rnn, head, g } = buildBenchModel(m);
   const opt = new Adam([...rnn.parameters(), ...head.parameters()], { lr: 1e-3 });
   const x = oneHot(randint(0, V, [T, B], { generator: g }), V); // (T,B,V) float32
   const targets = randint(0, V, [T, B], { generator: g }); // (T,B) int32

@@ -45,8 +45,8 @@ export class Linear extends Module {
       throw new ShapeError(`Linear: expected input (..., ${this.inFeatures}), got ${formatShape(x.shape)}`);
     }
     const flat = x.ndim === 2 ? x : reshape(x, [-1, this.inFeatures]);
-    let y = gemm(flat, this.weight, { transB: true });
-    if (this.bias) y = add(y, this.bias);
+    // (N,out) = (N,in) W^T + b, the bias added by the product itself
+    const y = gemm(flat, this.weight, { transB: true, c: this.bias ?? undefined });
     return x.ndim === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);
   }
 }

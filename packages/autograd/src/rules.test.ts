@@ -58,6 +58,9 @@ const cases: Record<string, () => void> = {
         check((x, y, c) => gemm(x!, y!, { transA, transB, alpha: 0.7, beta: 1.3, c }), [a, b, r([3, 5])]);
       }
     }
+    // a bias row (5) or (1,5) broadcast over the rows: its gradient sums over them
+    check((x, y, c) => gemm(x!, y!, { transB: true, beta: 1.3, c }), [r([3, 4]), r([5, 4]), r([5])]);
+    check((x, y, c) => gemm(x!, y!, { beta: 0.5, c }), [r([3, 4]), r([4, 5]), r([1, 5])]);
   },
   softmax: () => check((a) => softmax(a!, 0), [r([3, 4])]),
   logSoftmax: () => check((a) => logSoftmax(a!, -1), [r([3, 4])]),

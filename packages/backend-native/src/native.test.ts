@@ -179,8 +179,9 @@ if (SKIP) {
         for (const f64 of [false, true]) {
           const u = f64 ? 2 ** -53 : 2 ** -24;
           // m = 4..64 with a transposed B take the C^T path (B read in place) on some instruction set;
-          // 13 rows split over threads leave a 1-row block that must not switch to the dot-product path
-          for (const [m, n, k] of [[150, 300, 70], [257, 40, 231], [33, 1030, 65], [32, 300, 70], [64, 700, 129], [16, 97, 19], [8, 50, 33], [4, 64, 5], [13, 10, 20000]] as const) {
+          // 13 rows split over threads leave a 1-row block that must not switch to the dot-product path;
+          // 1 to 6 rows against a transposed B (batch-1 inference) split over threads from 2^16 multiply-adds
+          for (const [m, n, k] of [[150, 300, 70], [257, 40, 231], [33, 1030, 65], [32, 300, 70], [64, 700, 129], [16, 97, 19], [8, 50, 33], [4, 64, 5], [13, 10, 20000], [1, 1024, 65], [1, 1030, 256], [2, 515, 300], [6, 300, 50]] as const) {
             for (const transA of [false, true]) {
               for (const transB of [false, true]) {
                 const args = gemmCase(g, f64, m, n, k, transA, transB, 0.75, transA ? 0.5 : 0, 3);

@@ -10,12 +10,15 @@ export class ArenaFullError extends RangeError {
  * One growable scratch arena in the kernel module's linear memory.
  *
  * Each backend call resets the arena, places its inputs, outputs and workspaces one after another
- * (64-byte aligned), runs the kernel and copies the results out. Nothing outlives a call, so the
- * memory grows only to the largest single call and then stays flat: WebAssembly memory never
+ * (64-byte aligned), runs the kernel and copies the results out. Nothing outlives a call but
+ * the pinned blocks of `Backend.withReadOnly` (released when it returns), so the memory grows only
+ * to the largest call (plus the pinned weights) and then stays flat: WebAssembly memory never
  * shrinks, and a call never grows it unless it needs more than any call before.
  */
 export class Arena {
-  private readonly base: number;
+  /** Start of the per-call region: the heap start, or past the pinned arrays. */
+  private base: number;
+  private readonly heapStart: number;
   private top: number;
   private buffer: ArrayBuffer | SharedArrayBuffer;
   f32: Float32Array;
@@ -24,6 +27,7 @@ export class Arena {
 
   constructor(private readonly memory: WebAssembly.Memory, base: number) {
     this.base = Math.ceil(base / 64) * 64;
+    this.heapStart = this.base;
     this.top = this.base;
     this.buffer = memory.buffer;
     this.f32 = new Float32Array(this.buffer);
@@ -38,6 +42,23 @@ export class Arena {
 
   /** Frees everything (the start of each backend call). */
   reset(): void {
+    this.top = this.base;
+  }
+
+  /**
+   * `bytes` bytes that survive `reset()` until `unpinAll()` (arrays kept in linear memory for the
+   * length of a time loop). Only between calls: it moves the start of the per-call region.
+   */
+  pin(bytes: number): number {
+    this.reset();
+    const p = this.alloc(bytes);
+    this.base = this.top;
+    return p;
+  }
+
+  /** Releases every pinned block. */
+  unpinAll(): void {
+    this.base = this.heapStart;
     this.top = this.base;
   }
 

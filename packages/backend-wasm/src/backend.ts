@@ -109,6 +109,8 @@ export function makeWasmBackend(K: KernelExports): WasmBackendState {
    */
   function putMatrix(x: FloatArray, offset: number, ld: number, rows: number, cols: number): [number, number] {
     if (rows === 0 || cols === 0) return [arena.alloc(0), Math.max(cols, 1)];
+    const at = pinned.get(x);
+    if (at !== undefined) return [at + offset * x.BYTES_PER_ELEMENT, ld]; // already in linear memory
     const span = (rows - 1) * ld + cols;
     if (ld === cols || span <= rows * cols + (rows * cols >> 2) + 64) return [put(x, offset, span), ld];
     const S = isF32(x) ? 4 : 8;
@@ -123,6 +125,9 @@ export function makeWasmBackend(K: KernelExports): WasmBackendState {
     if (profiling) stats.copyMs += performance.now() - t0;
     return [p, cols];
   }
+
+  /** Arrays declared read-only by `withReadOnly`, and where their copies are. */
+  const pinned = new Map<TypedArray, number>();
 
   function begin(): number {
     arena.reset();
@@ -220,6 +225,31 @@ export function makeWasmBackend(K: KernelExports): WasmBackendState {
       (k === 0 ? K.reduceF32 : K.reduceF64)(REDUCE_CODES[op], px, outer, n, inner, po, work);
       get(po, out, 0, outer * inner);
       end(t0);
+    },
+
+    withReadOnly<R>(arrays: readonly TypedArray[], fn: () => R): R {
+      if (pinned.size > 0) return fn(); // nested: the outer call's arrays stay pinned
+      try {
+        try {
+          for (const x of arrays) {
+            if (!(x instanceof Float32Array || x instanceof Float64Array) || pinned.has(x)) continue;
+            const p = arena.pin(x.byteLength);
+            if (x instanceof Float32Array) arena.f32.set(x, p >>> 2);
+            else arena.f64.set(x, p >>> 3);
+            stats.bytesIn += x.byteLength;
+            pinned.set(x, p);
+          }
+        } catch (e) {
+          if (!(e instanceof ArenaFullError)) throw e;
+          // no room to keep them: every call copies what it reads, as without withReadOnly
+          pinned.clear();
+          arena.unpinAll();
+        }
+        return fn();
+      } finally {
+        pinned.clear();
+        arena.unpinAll();
+      }
     },
 
     gemm(g: GemmArgs) {
@@ -418,7 +448,7 @@ export function makeWasmBackend(K: KernelExports): WasmBackendState {
   const guarded = { ...backend } as Backend & Record<string, unknown>;
   for (const key of Object.keys(backend) as (keyof Backend)[]) {
     const f = backend[key];
-    if (typeof f !== 'function') continue;
+    if (typeof f !== 'function' || key === 'withReadOnly') continue;
     const fallback = js[key] as (...args: unknown[]) => void;
     const impl = f as (...args: unknown[]) => void;
     (guarded as Record<string, unknown>)[key] = (...args: unknown[]): void => {

@@ -234,6 +234,42 @@ describe('wasm backend: memory', () => {
     expect(() => arena.alloc(300_000)).toThrow(ArenaFullError);
   });
 
+  it('withReadOnly: a weight read by every step of a loop is copied in once, and released after', () => {
+    const be = wasmBackend();
+    const B = 2, H = 48, G = 4 * H, T = 20;
+    const w = uniform(Float32Array, G * H, 31, -0.2, 0.2);
+    const h = uniform(Float32Array, B * H, 32);
+    const step = (b: Backend, out: Float32Array, t: number): void =>
+      b.gemm({ transA: false, transB: true, m: B, n: G, k: H, alpha: 1, a: h, aOffset: 0, lda: H, b: w, bOffset: 0, ldb: H, beta: t === 0 ? 0 : 1, c: out, cOffset: 0, ldc: G });
+    const loop = (b: Backend): { out: Float32Array; bytesIn: number } => {
+      const out = new Float32Array(B * G);
+      resetWasmStats();
+      for (let t = 0; t < T; t++) step(b, out, t);
+      // also the other orientation (backward's dGates W_hh) and an offset into the pinned array
+      b.gemm({ transA: false, transB: false, m: 1, n: H, k: G - 4, alpha: 1, a: out, aOffset: 4, lda: G, b: w, bOffset: 4 * H, ldb: H, beta: 0, c: h.subarray(0, H).slice(), cOffset: 0, ldc: H });
+      return { out, bytesIn: wasmStats().bytesIn };
+    };
+    const plain = loop(be);
+    let pinned: { out: Float32Array; bytesIn: number } = { out: new Float32Array(0), bytesIn: 0 };
+    be.withReadOnly!([w], () => {
+      pinned = loop(be);
+    });
+    const ref = new Float32Array(B * G);
+    for (let t = 0; t < T; t++) step(js, ref, t);
+    expect(Array.from(pinned.out)).toEqual(Array.from(plain.out));
+    expectClose(pinned.out, ref, { atol: 1e-5, rtol: 1e-5 });
+    // pinned, no call copies w (nor the (G-4,H) block of it the last product reads): only h and C
+    expect(plain.bytesIn - pinned.bytesIn).toBe(T * w.byteLength + (G - 4) * H * 4);
+    // released: a changed w is seen again, and nested calls keep the outer pin
+    w[0] = w[0]! + 1;
+    const after = new Float32Array(B * G);
+    step(be, after, 0);
+    const refAfter = new Float32Array(B * G);
+    step(js, refAfter, 0);
+    expectClose(after, refAfter, { atol: 1e-5, rtol: 1e-5 });
+    expect(be.withReadOnly!([w], () => be.withReadOnly!([h], () => 7))).toBe(7);
+  });
+
   it('stays flat over 1,000 gemm + gate calls (the arena is reused, never grown per call)', () => {
     const be = wasmBackend();
     const B = 32, H = 64, G = 4 * H;

@@ -1,5 +1,5 @@
-import '@unroll/autograd';
-import { type DType, Generator, mul, randn, type Tensor } from '@unroll/tensor';
+import { noGrad } from '@unroll/autograd';
+import { type DType, Generator, mul, randn, slice, type Tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { GRU, LSTM, type RecurrentLayer, type RecurrentOptions, RNN } from './layers.js';
 
@@ -68,6 +68,45 @@ describe('fused kernels equal the composed cell-by-cell path', () => {
           });
         });
       }
+    }
+  }
+});
+
+describe('inference (nothing to save for backward) gives the training path\'s outputs', () => {
+  for (const [kindName, Layer] of KINDS) {
+    for (const [variant, opts, lengths] of variants) {
+      it(`${kindName}, ${variant}: under noGrad, twice (reused work memory), and step by step`, () => {
+        const T = 5, B = 3, D = 4, H = 6;
+        const g = new Generator(5);
+        const layer = new Layer(D, H, { ...opts, dtype: 'float64', generator: g });
+        const L = (opts.numLayers ?? 1) * (opts.bidirectional ? 2 : 1);
+        const x = randn(opts.batchFirst ? [B, T, D] : [T, B, D], { dtype: 'float64', generator: g });
+        const state = { h: randn([L, B, H], { dtype: 'float64', generator: g }), c: randn([L, B, H], { dtype: 'float64', generator: g }) };
+        const st = layer.kind === 'lstm' ? state : { h: state.h };
+        const hBefore = Array.from(state.h.data);
+        const trained = layer.forward(x, { state: st, lengths }); // parameters require grad: saves for backward
+        expect(trained.output.requiresGrad).toBe(true);
+        for (let rep = 0; rep < 2; rep++) {
+          // a differently sized call in between must not disturb the reused memory
+          noGrad(() => layer.forward(randn(opts.batchFirst ? [1, 2, D] : [2, 1, D], { dtype: 'float64', generator: g })));
+          const inferred = noGrad(() => layer.forward(x, { state: st, lengths }));
+          expect(inferred.output.requiresGrad).toBe(false);
+          expectClose(inferred.output, trained.output, 1e-12, 'output');
+          expectClose(inferred.state.h, trained.state.h, 1e-12, 'final h');
+          if (layer.kind === 'lstm') expectClose(inferred.state.c!, trained.state.c!, 1e-12, 'final c');
+        }
+        if (opts.bidirectional || lengths || opts.batchFirst) return;
+        // sampling: one step at a time with the state fed back (state slices are views then)
+        let s = st;
+        for (let t = 0; t < T; t++) {
+          const out = noGrad(() => layer.forward(slice(x, [[t, t + 1]]), { state: s }));
+          expectClose(out.output, slice(trained.output, [[t, t + 1]]), 1e-12, `output at step ${t}`);
+          s = out.state as typeof s;
+        }
+        expectClose(s.h, trained.state.h, 1e-12, 'final h, step by step');
+        // the caller's state is read, never written
+        expect(Array.from(st.h.data), 'initial h unchanged').toEqual(hBefore);
+      });
     }
   }
 });

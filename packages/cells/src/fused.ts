@@ -1,5 +1,5 @@
-import { defineFunction } from '@unroll/autograd';
-import { allocArray, getBackend, Tensor, type TypedArray } from '@unroll/tensor';
+import { defineFunction, isGradEnabled } from '@unroll/autograd';
+import { allocArray, type Backend, getBackend, Tensor, type TypedArray } from '@unroll/tensor';
 import { stepGradientSink } from './probe.js';
 
 /** The recurrent cell kinds, with their number of gates. */
@@ -39,6 +39,32 @@ function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
   });
 }
 
+/** Largest work array (bytes) kept between calls; larger ones are allocated per call. */
+const SCRATCH_LIMIT = 4 * 1024 * 1024;
+const scratchArrays = new Map<string, TypedArray>();
+
+/**
+ * A work array of n elements reused across calls (contents undefined): allocating a typed array
+ * costs microseconds, which dominated a batch-1 step. `slot` names the use, so that arrays needed
+ * at the same time never share memory.
+ */
+function scratch(dtype: Tensor['dtype'], slot: string, n: number): TypedArray {
+  if (n * 8 > SCRATCH_LIMIT) return allocArray(dtype, n);
+  const key = `${dtype}:${slot}`;
+  let a = scratchArrays.get(key);
+  if (a === undefined || a.length < n) {
+    a = allocArray(dtype, n);
+    scratchArrays.set(key, a);
+  }
+  return a.length === n ? a : a.subarray(0, n);
+}
+
+/** fn with `arrays` declared unchanged while it runs (see `Backend.withReadOnly`). */
+function readOnly(be: Backend, arrays: readonly TypedArray[], fn: () => void): void {
+  if (be.withReadOnly) be.withReadOnly(arrays, fn);
+  else fn();
+}
+
 /** Rows of a (rows, width) block that are past their sequence's end at time t. */
 function maskedRows(lengths: Int32Array | undefined, t: number): number[] | null {
   if (lengths === undefined) return null;
@@ -61,62 +87,71 @@ function zeroRows(dst: TypedArray, off: number, rows: number[], width: number): 
  * Inputs: x (T,B,D), h0 (B,H), c0 (B,H) (LSTM; zeros otherwise), W_ih (G*H,D), W_hh (G*H,H),
  * b_ih (G*H), b_hh (G*H). Outputs: y (T,B,H), hN (B,H), cN (B,H).
  */
-function forward(cfg: FusedConfig, [x, h0, c0, wIh, wHh, bIh, bHh]: readonly Tensor[]): { outputs: Tensor[]; ctx: Saved } {
+function forward(cfg: FusedConfig, save: boolean, [x, h0, c0, wIh, wHh, bIh, bHh]: readonly Tensor[]): { outputs: Tensor[]; ctx: Saved } {
   const [T, B, D] = x!.shape as [number, number, number];
   const H = h0!.shape[1]!;
   const G = GATES[cfg.kind] * H;
   const dtype = x!.dtype;
   const be = getBackend();
   const isGru = cfg.kind === 'gru';
+  const isLstm = cfg.kind === 'lstm';
+  // What backward reads is allocated per call when it will run (save), else reused work memory.
+  const keep = (slot: string, n: number): TypedArray => (save ? allocArray(dtype, n) : scratch(dtype, slot, n));
   // (T*B, G) = x (T*B, D) W_ih^T, plus both biases (GRU: b_ih only; b_hh goes with gh)
-  const gates = allocArray(dtype, T * B * G);
+  const gates = keep('gates', T * B * G);
   if (isGru) gates.set(bIh!.data, 0);
   else for (let j = 0; j < G; j++) gates[j] = bIh!.data[j]! + bHh!.data[j]!;
   fillRows(gates, T * B, G);
   gemm(false, true, T * B, G, D, x!.data, 0, wIh!.data, 0, 1, gates, 0);
-  const gh = isGru ? allocArray(dtype, T * B * G) : undefined;
-  const hPrev = allocArray(dtype, T * B * H);
-  const cPrev = cfg.kind === 'lstm' ? allocArray(dtype, T * B * H) : undefined;
-  const tanhC = cfg.kind === 'lstm' ? allocArray(dtype, T * B * H) : undefined;
+  const gh = isGru ? keep('gh', T * B * G) : undefined;
+  // (T,B,H) per-step inputs are saved for backward only; inference keeps one step's worth
+  const hPrev = save ? allocArray(dtype, T * B * H) : undefined;
+  const cPrev = save && isLstm ? allocArray(dtype, T * B * H) : undefined;
+  const tanhC = isLstm ? (save ? allocArray(dtype, T * B * H) : scratch(dtype, 'tanhC', B * H)) : undefined;
+  const tanhAt = (s0: number): TypedArray => (save ? tanhC!.subarray(s0, s0 + B * H) : tanhC!);
   const y = allocArray(dtype, T * B * H);
   const h = allocArray(dtype, B * H);
   const c = allocArray(dtype, B * H);
   h.set(h0!.data);
   c.set(c0!.data);
-  const hNew = allocArray(dtype, B * H);
-  const cNew = allocArray(dtype, B * H);
-  for (let s = 0; s < T; s++) {
-    const t = cfg.reverse ? T - 1 - s : s;
-    const g0 = t * B * G;
-    const s0 = t * B * H;
-    hPrev.set(h, s0);
-    const gt = gates.subarray(g0, g0 + B * G);
-    if (cfg.kind === 'lstm') {
-      cPrev!.set(c, s0);
-      gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
-      be.lstmForward(B, H, gt, c, cNew, hNew, tanhC!.subarray(s0, s0 + B * H));
-    } else if (isGru) {
-      gh!.set(bHh!.data, g0);
-      fillRows(gh!.subarray(g0, g0 + B * G), B, G);
-      gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gh!, g0);
-      be.gruForward(B, H, gt, gh!.subarray(g0, g0 + B * G), h, hNew);
-    } else {
-      gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
-      be.unary(cfg.kind === 'rnn_tanh' ? 'tanh' : 'relu', gt, hNew);
-      gt.set(hNew);
+  const hNew = scratch(dtype, 'hNew', B * H);
+  const cNew = scratch(dtype, 'cNew', B * H);
+  // W_hh is read by every step: a backend that copies its inputs copies it once
+  readOnly(be, [wHh!.data], () => {
+    for (let s = 0; s < T; s++) {
+      const t = cfg.reverse ? T - 1 - s : s;
+      const g0 = t * B * G;
+      const s0 = t * B * H;
+      hPrev?.set(h, s0);
+      const gt = gates.subarray(g0, g0 + B * G);
+      if (isLstm) {
+        cPrev?.set(c, s0);
+        gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
+        be.lstmForward(B, H, gt, c, cNew, hNew, tanhAt(s0));
+      } else if (isGru) {
+        gh!.set(bHh!.data, g0);
+        fillRows(gh!.subarray(g0, g0 + B * G), B, G);
+        gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gh!, g0);
+        be.gruForward(B, H, gt, gh!.subarray(g0, g0 + B * G), h, hNew);
+      } else {
+        gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
+        be.unary(cfg.kind === 'rnn_tanh' ? 'tanh' : 'relu', gt, hNew);
+        gt.set(hNew);
+      }
+      const masked = maskedRows(cfg.lengths, t);
+      if (masked) {
+        // past the end: the state carries through unchanged and the output is zero
+        copyRows(h, 0, hNew, 0, masked, H);
+        copyRows(c, 0, cNew, 0, masked, H);
+      }
+      y.set(hNew, s0);
+      if (masked) zeroRows(y, s0, masked, H);
+      h.set(hNew);
+      c.set(cNew);
     }
-    const masked = maskedRows(cfg.lengths, t);
-    if (masked) {
-      // past the end: the state carries through unchanged and the output is zero
-      copyRows(h, 0, hNew, 0, masked, H);
-      copyRows(c, 0, cNew, 0, masked, H);
-    }
-    y.set(hNew, s0);
-    if (masked) zeroRows(y, s0, masked, H);
-    h.set(hNew);
-    c.set(cNew);
-  }
-  const saved: Saved = { T, B, D, H, G, gates, gh, hPrev, cPrev, tanhC };
+  });
+  // (without save, ctx is never read: defineFunction records no node)
+  const saved: Saved = { T, B, D, H, G, gates, gh, hPrev: hPrev ?? gates, cPrev, tanhC };
   return {
     outputs: [new Tensor(y, [T, B, H]), new Tensor(h, [B, H]), new Tensor(c, [B, H])],
     ctx: saved,
@@ -136,48 +171,51 @@ function backward(cfg: FusedConfig, ctx: Saved, [dy, dhN, dcN]: readonly (Tensor
   if (dhN) dh.set(dhN.data);
   if (dcN) dc.set(dcN.data);
   const sink = stepGradientSink();
-  for (let s = T - 1; s >= 0; s--) {
-    const t = cfg.reverse ? T - 1 - s : s;
-    const g0 = t * B * G;
-    const s0 = t * B * H;
-    const masked = maskedRows(cfg.lengths, t);
-    if (dy) {
-      // outputs past a sequence's end are constant zeros: their gradient goes nowhere
-      const d = dy.data;
-      for (let b = 0; b < B; b++) {
-        if (cfg.lengths !== undefined && t >= cfg.lengths[b]!) continue;
-        for (let i = b * H; i < (b + 1) * H; i++) dh[i] = dh[i]! + d[s0 + i]!;
+  // W_hh again read by every step
+  readOnly(be, [wHh!.data], () => {
+    for (let s = T - 1; s >= 0; s--) {
+      const t = cfg.reverse ? T - 1 - s : s;
+      const g0 = t * B * G;
+      const s0 = t * B * H;
+      const masked = maskedRows(cfg.lengths, t);
+      if (dy) {
+        // outputs past a sequence's end are constant zeros: their gradient goes nowhere
+        const d = dy.data;
+        for (let b = 0; b < B; b++) {
+          if (cfg.lengths !== undefined && t >= cfg.lengths[b]!) continue;
+          for (let i = b * H; i < (b + 1) * H; i++) dh[i] = dh[i]! + d[s0 + i]!;
+        }
       }
+      if (sink && cfg.label !== undefined) {
+        let n2 = 0;
+        for (let i = 0; i < B * H; i++) n2 += dh[i]! * dh[i]!;
+        sink.record(cfg.label, t, Math.sqrt(n2));
+      }
+      const dgt = dGates.subarray(g0, g0 + B * G);
+      const dcSaved = masked ? dc.slice() : undefined;
+      if (cfg.kind === 'lstm') {
+        be.lstmBackward(B, H, gates.subarray(g0, g0 + B * G), cPrev!.subarray(s0, s0 + B * H), tanhC!.subarray(s0, s0 + B * H), dh, dc, dgt);
+        if (masked) zeroRows(dgt, 0, masked, G);
+        gemm(false, false, B, H, G, dgt, 0, wHh!.data, 0, 0, dhPrev, 0);
+      } else if (isGru) {
+        dhPrev.fill(0);
+        const dght = dGh!.subarray(g0, g0 + B * G);
+        be.gruBackward(B, H, gates.subarray(g0, g0 + B * G), gh!.subarray(g0, g0 + B * G), hPrev.subarray(s0, s0 + B * H), dh, dgt, dght, dhPrev);
+        if (masked) { zeroRows(dgt, 0, masked, G); zeroRows(dght, 0, masked, G); }
+        gemm(false, false, B, H, G, dght, 0, wHh!.data, 0, 1, dhPrev, 0);
+      } else {
+        be.activationBackward(cfg.kind === 'rnn_tanh' ? 'tanh' : 'relu', gates.subarray(g0, g0 + B * G), dh, dgt);
+        if (masked) zeroRows(dgt, 0, masked, G);
+        gemm(false, false, B, H, G, dgt, 0, wHh!.data, 0, 0, dhPrev, 0);
+      }
+      if (masked) {
+        // padded steps pass the state's gradient through untouched
+        copyRows(dh, 0, dhPrev, 0, masked, H);
+        copyRows(dcSaved!, 0, dc, 0, masked, H);
+      }
+      dh.set(dhPrev);
     }
-    if (sink && cfg.label !== undefined) {
-      let n2 = 0;
-      for (let i = 0; i < B * H; i++) n2 += dh[i]! * dh[i]!;
-      sink.record(cfg.label, t, Math.sqrt(n2));
-    }
-    const dgt = dGates.subarray(g0, g0 + B * G);
-    const dcSaved = masked ? dc.slice() : undefined;
-    if (cfg.kind === 'lstm') {
-      be.lstmBackward(B, H, gates.subarray(g0, g0 + B * G), cPrev!.subarray(s0, s0 + B * H), tanhC!.subarray(s0, s0 + B * H), dh, dc, dgt);
-      if (masked) zeroRows(dgt, 0, masked, G);
-      gemm(false, false, B, H, G, dgt, 0, wHh!.data, 0, 0, dhPrev, 0);
-    } else if (isGru) {
-      dhPrev.fill(0);
-      const dght = dGh!.subarray(g0, g0 + B * G);
-      be.gruBackward(B, H, gates.subarray(g0, g0 + B * G), gh!.subarray(g0, g0 + B * G), hPrev.subarray(s0, s0 + B * H), dh, dgt, dght, dhPrev);
-      if (masked) { zeroRows(dgt, 0, masked, G); zeroRows(dght, 0, masked, G); }
-      gemm(false, false, B, H, G, dght, 0, wHh!.data, 0, 1, dhPrev, 0);
-    } else {
-      be.activationBackward(cfg.kind === 'rnn_tanh' ? 'tanh' : 'relu', gates.subarray(g0, g0 + B * G), dh, dgt);
-      if (masked) zeroRows(dgt, 0, masked, G);
-      gemm(false, false, B, H, G, dgt, 0, wHh!.data, 0, 0, dhPrev, 0);
-    }
-    if (masked) {
-      // padded steps pass the state's gradient through untouched
-      copyRows(dh, 0, dhPrev, 0, masked, H);
-      copyRows(dcSaved!, 0, dc, 0, masked, H);
-    }
-    dh.set(dhPrev);
-  }
+  });
   // weight gradients in one product each, after the loop
   const dWih = allocArray(dtype, G * D);
   gemm(true, false, G, D, T * B, dGates, 0, x!.data, 0, 0, dWih, 0);
@@ -226,9 +264,11 @@ function columnSums(a: TypedArray, rows: number, cols: number, dtype: Tensor['dt
  * ```
  */
 export function fusedSequence(cfg: FusedConfig, inputs: readonly Tensor[]): Tensor[] {
+  // the same test defineFunction makes: whether backward can ever run
+  const save = isGradEnabled() && inputs.some((t) => t.requiresGrad);
   return defineFunction<Saved>({
     name: `fused_${cfg.kind}${cfg.reverse ? '_reverse' : ''}`,
-    forward: (xs) => forward(cfg, xs),
+    forward: (xs) => forward(cfg, save, xs),
     backward: (ctx, g, xs) => backward(cfg, ctx, g, xs),
   })(inputs);
 }

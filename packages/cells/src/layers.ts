@@ -1,6 +1,6 @@
-import { type Buffer, Dropout, Module, type Parameter } from '@unroll/autograd';
+import { type Buffer, Dropout, isGradEnabled, Module, type Parameter } from '@unroll/autograd';
 import {
-  ArgumentError, add, concat, type DType, formatShape, mul, permute, slice, stack, sub, Tensor, zeros,
+  ArgumentError, add, concat, type DType, formatShape, mul, permute, slice, stack, sub, Tensor, unsqueeze, zeros,
 } from '@unroll/tensor';
 import { expectShape } from './errors.js';
 import { type CellKind, fusedSequence } from './fused.js';
@@ -129,7 +129,7 @@ export abstract class RecurrentLayer extends Module {
         expectShape(name, 'state c', st.c.shape, [this.numLayers * dirs, B, H]);
       }
     }
-    const zero = zeros([B, H], { dtype: xs.dtype });
+    const zero = st?.c && st.h ? undefined : zeros([B, H], { dtype: xs.dtype });
     const hs: Tensor[] = [];
     const cs: Tensor[] = [];
     let input = xs;
@@ -137,8 +137,8 @@ export abstract class RecurrentLayer extends Module {
       const outs: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
         const k = l * dirs + d;
-        const h0 = st ? slice(st.h, [k]) : zero;
-        const c0 = st?.c ? slice(st.c, [k]) : zero;
+        const h0 = st ? stateSlice(st.h, k) : zero!;
+        const c0 = st?.c ? stateSlice(st.c, k) : zero!;
         const r = this.fused
           ? this.runFused(input, h0, c0, l, d === 1, lengths)
           : this.runComposed(input, h0, c0, l, d === 1, lengths);
@@ -150,8 +150,8 @@ export abstract class RecurrentLayer extends Module {
       if (this.dropoutLayer && l < this.numLayers - 1) input = this.dropoutLayer.forward(input);
     }
     const output = this.batchFirst ? permute(input, [1, 0, 2]) : input;
-    const state: RecurrentState = { h: stack(hs, 0) };
-    if (this.kind === 'lstm') state.c = stack(cs, 0);
+    const state: RecurrentState = { h: stackStates(hs) };
+    if (this.kind === 'lstm') state.c = stackStates(cs);
     return { output, state };
   }
 
@@ -200,6 +200,21 @@ export abstract class RecurrentLayer extends Module {
     }
     return { y: stack(ys, 0), h: state.h, c: state.c! };
   }
+}
+
+/**
+ * (B,H) state of layer-direction k from (L*dirs,B,H): a view when no gradient can flow back to
+ * the state (sampling feeds the state back every token; a copy costs more than the step's math).
+ */
+function stateSlice(s: Tensor, k: number): Tensor {
+  if (isGradEnabled() && s.requiresGrad) return slice(s, [k]);
+  const n = s.shape[1]! * s.shape[2]!;
+  return new Tensor(s.data.subarray(k * n, (k + 1) * n), [s.shape[1]!, s.shape[2]!]);
+}
+
+/** (L*dirs,B,H) from the per-layer (B,H) states; one state becomes a view, not a copy. */
+function stackStates(xs: Tensor[]): Tensor {
+  return xs.length === 1 ? unsqueeze(xs[0]!, 0) : stack(xs, 0);
 }
 
 /**

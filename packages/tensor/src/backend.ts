@@ -1,3 +1,4 @@
+import { BACKEND_PACKAGES, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 import { jsBackend } from './backends/js/index.js';
 import type { TypedArray } from './dtype.js';
 import { ArgumentError } from './errors.js';
@@ -97,27 +98,65 @@ export interface Backend extends RecurrentKernels {
   softmax(x: TypedArray, rows: number, cols: number, out: TypedArray, log: boolean): void;
   /** out = dy * f'(x), given y = f(x), for f in tanh, relu, sigmoid (out may alias dy). */
   activationBackward(kind: 'tanh' | 'relu' | 'sigmoid', y: TypedArray, dy: TypedArray, out: TypedArray): void;
+  /**
+   * Optional. Runs fn with `arrays` promised unchanged until it returns, so that a backend that
+   * copies its inputs (WASM) copies each of them once, not on every call that reads it (the
+   * recurrent weights inside a time loop). Backends that read arrays in place omit it.
+   */
+  withReadOnly?<R>(arrays: readonly TypedArray[], fn: () => R): R;
 }
 
 const registry = new Map<string, () => Backend>([['js', jsBackend]]);
 let active: Backend | undefined;
+let loaders: () => readonly Loader[] = nodeLoaders;
+let noted = false;
+/** Backends registered because their package was found (forgotten by resetBackend). */
+const discovered = new Set<string>();
 
 /**
  * Makes a backend available under its name; `setBackend(name)` then selects it.
  * Registration has no effect on which backend is active.
+ *
+ * @example
+ * ```ts
+ * import { jsBackend, registerBackend, setBackend } from '@unroll/tensor';
+ * registerBackend('reference', () => jsBackend());
+ * setBackend('reference');
+ * ```
  */
 export function registerBackend(name: string, factory: () => Backend): void {
   registry.set(name, factory);
 }
 
-/** Names of the registered backends. */
+/**
+ * Names of the registered backends (a backend package found on first use is registered then).
+ *
+ * @example
+ * ```ts
+ * import { listBackends } from '@unroll/tensor';
+ * console.log(listBackends()); // ['js', ...]
+ * ```
+ */
 export function listBackends(): string[] {
   return [...registry.keys()];
 }
 
+/** Registers the named backend package's backend when it is installed and can run here. */
+function discover(name: string): { ok: true } | { ok: false; reason: string } | undefined {
+  const p = BACKEND_PACKAGES.find((c) => c.name === name);
+  if (!p) return undefined;
+  const d = discoverBackend(p, loaders());
+  if (d.found !== 'backend') return { ok: false, reason: d.reason };
+  registry.set(name, d.factory);
+  discovered.add(name);
+  return { ok: true };
+}
+
 /**
- * Selects the backend by name (or passes a Backend value directly). Tensors are plain typed
- * arrays, so switching at run time needs no change to user code.
+ * Selects the backend by name (or passes a Backend value directly). `'native'` and `'wasm'` are
+ * found by themselves in Node when `@unroll/backend-native` / `@unroll/backend-wasm` is
+ * installed. Tensors are plain typed arrays, so switching at run time needs no change to user
+ * code.
  *
  * @example
  * ```ts
@@ -131,6 +170,10 @@ export function setBackend(backend: string | Backend): Backend {
     active = backend;
     return backend;
   }
+  if (!registry.has(backend)) {
+    const found = discover(backend);
+    if (found && !found.ok) throw new ArgumentError(`setBackend: backend '${backend}' is not available: ${found.reason}`);
+  }
   const factory = registry.get(backend);
   if (!factory) {
     throw new ArgumentError(`setBackend: unknown backend '${backend}' (registered: ${listBackends().join(', ') || 'none'})`);
@@ -139,11 +182,72 @@ export function setBackend(backend: string | Backend): Backend {
   return active;
 }
 
-/** The active backend (the reference JS backend unless another was selected). */
-export function getBackend(): Backend {
-  if (active === undefined) {
-    const fromEnv = typeof process !== 'undefined' ? process.env?.UNROLL_BACKEND : undefined;
-    setBackend(fromEnv && registry.has(fromEnv) ? fromEnv : 'js');
+/**
+ * The default: `UNROLL_BACKEND` when set, else the fastest that runs here: native, then WASM
+ * (registered, or installed beside this package), then the reference JS backend. An installed
+ * backend package that cannot run (a native addon that failed to build) is reported once on
+ * stderr.
+ */
+function selectDefault(): Backend {
+  const fromEnv = typeof process !== 'undefined' ? process.env?.UNROLL_BACKEND : undefined;
+  if (fromEnv) return setBackend(fromEnv);
+  const problems: string[] = [];
+  for (const p of BACKEND_PACKAGES) {
+    if (!registry.has(p.name)) {
+      const found = discover(p.name);
+      if (found && !found.ok) {
+        if (!found.reason.endsWith('is not installed')) problems.push(found.reason);
+        continue;
+      }
+    }
+    try {
+      active = registry.get(p.name)!();
+      break;
+    } catch (e) {
+      registry.delete(p.name);
+      problems.push(`the ${p.name} backend failed to start (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    }
   }
-  return active!;
+  active ??= jsBackend();
+  if (problems.length > 0 && !noted) {
+    noted = true;
+    console.warn(`@unroll/tensor: ${problems.join('; ')}; using the ${active.name} backend`);
+  }
+  return active;
+}
+
+/**
+ * The active backend. Until one is selected: `UNROLL_BACKEND` (js, wasm, native) when set, else
+ * the fastest available (native in Node, then WASM, then JS).
+ *
+ * @example
+ * ```ts
+ * import { getBackend } from '@unroll/tensor';
+ * console.log(getBackend().name); // 'native' where @unroll/backend-native is installed
+ * ```
+ */
+export function getBackend(): Backend {
+  return active ?? selectDefault();
+}
+
+/**
+ * Forgets the active backend (and backends registered because their package was found), so
+ * that the next `getBackend()` picks the default again; with
+ * `loaders`, backend packages are looked for with those module loaders instead of Node's
+ * `require` (tests, bundlers that provide their own).
+ *
+ * @example
+ * ```ts
+ * import { getBackend, resetBackend } from '@unroll/tensor';
+ * resetBackend({ loaders: [] }); // find no packages: the default is the fastest registered one
+ * console.log(getBackend().name);
+ * ```
+ */
+export function resetBackend(opts: { loaders?: readonly Loader[] } = {}): void {
+  active = undefined;
+  noted = false;
+  for (const name of discovered) registry.delete(name);
+  discovered.clear();
+  const given = opts.loaders;
+  loaders = given ? () => given : nodeLoaders;
 }

@@ -13,8 +13,9 @@
 
 export {
   type Backend, type BinaryKernel, type GemmArgs, getBackend, listBackends, type RecurrentKernels,
-  type ReduceKernel, registerBackend, setBackend, type UnaryKernel,
+  type ReduceKernel, registerBackend, resetBackend, setBackend, type UnaryKernel,
 } from './backend.js';
+export { BACKEND_PACKAGES, type BackendPackage, type Discovery, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 export { jsBackend } from './backends/js/index.js';
 export * from './creation.js';
 export { dispatch, getTapeHook, type OpAttrs, setTapeHook, type TapeHook } from './dispatch.js';

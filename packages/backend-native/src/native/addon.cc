@@ -277,12 +277,18 @@ void gemm_part(void* ctx, int part) {
 
 // Products with more multiply-adds than this use the thread pool.
 constexpr double kParallelWork = 2097152.0;  // 2^21
+// ... and for the products of a few rows against a transposed B (see gemm_dispatch).
+constexpr double kParallelGemvWork = 65536.0;  // 2^16
 
 template <class Tp>
 void gemm_dispatch(const GemmCall<Tp>& g, void (*run)(const GemmCall<Tp>&), int nr, int mr) {
   const int threads = pool_threads();
   const double work = static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k);
-  if (threads > 1 && work > kParallelWork && g.alpha != Tp(0)) {
+  // A few rows against a transposed B (batch-1 inference: h W_hh^T) streams B from memory once:
+  // split over the threads from a much smaller size, so that each core reads (and keeps in its
+  // own L2 cache) part of the weights. Measured on 1024x256: 17 us on one thread, 9 us on two.
+  const bool fewRowsTransB = g.m <= 6 && g.transB && !g.transA;
+  if (threads > 1 && (work > kParallelWork || (fewRowsTransB && work > kParallelGemvWork)) && g.alpha != Tp(0)) {
     // Split the larger side of C (rows when square, measured slightly faster) into chunks that
     // the threads claim one at a time, so that a thread the OS runs late costs little. Each chunk
     // packs the other operand again: chunks are at least 256 long (a few per cent of extra
@@ -295,7 +301,9 @@ void gemm_dispatch(const GemmCall<Tp>& g, void (*run)(const GemmCall<Tp>&), int 
     const auto round_up = [unit](index_t x) { return (x + unit - 1) / unit * unit; };
     const index_t minChunk = other <= 64 ? 128 : 256;
     index_t chunk = round_up(std::max<index_t>(minChunk, (len + 4 * threads - 1) / (4 * threads)));
-    if ((len + chunk - 1) / chunk < 2) chunk = round_up((len + threads - 1) / threads);
+    // few rows against a transposed B: one chunk per thread, so that each core reads the same
+    // rows of B every call (see pool_run) and keeps them in its cache
+    if ((len + chunk - 1) / chunk < 2 || (fewRowsTransB && work <= kParallelWork)) chunk = round_up((len + threads - 1) / threads);
     const index_t chunks = (len + chunk - 1) / chunk;
     if (chunks >= 2 && chunks <= 0xffff) {
       GemmJob<Tp> job{g, run, byCols, chunk};

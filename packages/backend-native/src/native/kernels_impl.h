@@ -462,6 +462,7 @@ struct Gemm {
   // and rows of B, both read in place, M rows of A against NJ rows of B at a time.
   template <int M>
   static void run_dots(const GemmCall<T>& g) {
+    // one row: a full vector of outputs per block (their sums come out of one transpose)
     constexpr int NJ = 24 / M < 8 ? 24 / M : 8;
     const index_t n = g.n, k = g.k;
     const index_t kFull = k - k % W;
@@ -500,15 +501,33 @@ struct Gemm {
           for (int i = 0; i < M; ++i) acc[i][jj] = V::fma(av[i], bv, acc[i][jj]);
         }
       }
-      alignas(64) T lanes[V::W];
       for (int i = 0; i < M; ++i) {
         T* cr = g.c + i * g.ldc + j0;
-        for (int jj = 0; jj < nj; ++jj) {
-          V::store(lanes, acc[i][jj]);
-          T sum = T(0);
-          for (int l = 0; l < W; ++l) sum += lanes[l];
-          const T r = g.alpha * sum;
-          cr[jj] = g.beta == T(0) ? r : g.beta == T(1) ? cr[jj] + r : g.beta * cr[jj] + r;
+        if constexpr (W >= 4 && NJ <= W) {
+          // horizontal sums of the NJ accumulators at once: transposed, lane jj of the sum of the
+          // rows is the sum of accumulator jj (a scalar loop here was most of the product's time)
+          V rows[W];
+#pragma GCC unroll 16
+          for (int r = 0; r < W; ++r) rows[r] = r < NJ ? acc[i][r] : V::zero();
+          V::transpose(rows);
+          V sum = rows[0];
+#pragma GCC unroll 16
+          for (int r = 1; r < W; ++r) sum = V::add(sum, rows[r]);
+          alignas(64) T sums[W];
+          V::store(sums, sum);
+          for (int jj = 0; jj < nj; ++jj) {
+            const T r = g.alpha * sums[jj];
+            cr[jj] = g.beta == T(0) ? r : g.beta == T(1) ? cr[jj] + r : g.beta * cr[jj] + r;
+          }
+        } else {
+          alignas(64) T lanes[V::W];
+          for (int jj = 0; jj < nj; ++jj) {
+            V::store(lanes, acc[i][jj]);
+            T sum = T(0);
+            for (int l = 0; l < W; ++l) sum += lanes[l];
+            const T r = g.alpha * sum;
+            cr[jj] = g.beta == T(0) ? r : g.beta == T(1) ? cr[jj] + r : g.beta * cr[jj] + r;
+          }
         }
       }
     }

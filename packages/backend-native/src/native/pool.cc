@@ -151,12 +151,18 @@ bool pool_run(int chunks, void (*fn)(void*, int), void* ctx) {
   p.fn = fn;
   p.ctx = ctx;
   p.done.store(0, std::memory_order_relaxed);
-  p.claim.store(claim_word(g & 0xffffffffu, chunks, 0), std::memory_order_release);
+  // Chunk 0 is always the caller's (the others are claimed by whoever comes first): with one
+  // chunk per thread, each thread then gets the same part of a repeated product every time, and
+  // its core keeps that part of the operands in its own cache (the recurrent weights of a
+  // batch-1 time loop).
+  p.claim.store(claim_word(g & 0xffffffffu, chunks, 1), std::memory_order_release);
   {
     std::lock_guard<std::mutex> lk(p.m);
     p.gen.store(g, std::memory_order_release);
   }
   p.cv.notify_all();
+  fn(ctx, 0);
+  p.done.fetch_add(1, std::memory_order_release);
   p.work(g);
   // wait for chunks that workers claimed and are still running
   int spins = 0;

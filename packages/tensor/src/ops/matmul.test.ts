@@ -83,14 +83,15 @@ describe('matmul (property)', () => {
         fc.property(
           fc.record({
             m: fc.integer({ min: 1, max: 6 }), n: fc.integer({ min: 1, max: 6 }), k: fc.integer({ min: 1, max: 6 }),
-            transA: fc.boolean(), transB: fc.boolean(), alpha: fc.constantFrom(1, -0.5, 2), beta: fc.constantFrom(0, 1, 0.25), withC: fc.boolean(),
+            transA: fc.boolean(), transB: fc.boolean(), alpha: fc.constantFrom(1, -0.5, 2), beta: fc.constantFrom(0, 1, 0.25), withC: fc.constantFrom('none', 'full', 'row', 'row2d'),
             seed: fc.nat(),
           }),
           ({ m, n, k, transA, transB, alpha, beta, withC, seed }) => {
             const g = new Generator(seed);
             const a = randn(transA ? [k, m] : [m, k], { dtype, generator: g });
             const b = randn(transB ? [n, k] : [k, n], { dtype, generator: g });
-            const c = withC ? randn([m, n], { dtype, generator: g }) : undefined;
+            const cShape = { none: null, full: [m, n], row: [n], row2d: [1, n] }[withC];
+            const c = cShape ? randn(cShape, { dtype, generator: g }) : undefined;
             const y = ops.gemm(a, b, { transA, transB, alpha, beta, c });
             expect(y.shape).toEqual([m, n]);
             const ref: number[] = [];
@@ -101,7 +102,7 @@ describe('matmul (property)', () => {
                 const bv = transB ? b.data[j! * k + p]! : b.data[p * n + j!]!;
                 s += av * bv;
               }
-              ref.push(alpha * s + (c ? beta * c.data[i! * n + j!]! : 0));
+              ref.push(alpha * s + (c ? beta * c.data[c.size === n ? j! : i! * n + j!]! : 0));
             });
             expectClose(y.data, ref, dtype === 'float64' ? TOL.float64 : { atol: 1e-5, rtol: 1e-5 });
           },
@@ -161,7 +162,7 @@ describe('matmul errors', () => {
     expect(() => ops.gemm(ones([2, 3]), ones([2, 3]), { transA: true, transB: true })).toThrow(
       new ShapeError('gemm: cannot multiply transposed (2,3) by transposed (2,3): inner dimensions 2 and 3 differ'),
     );
-    expect(() => ops.gemm(ones([2, 3]), ones([3, 2]), { c: ones([3, 3]) })).toThrow(new ShapeError('gemm: accumulator c has shape (3,3), expected (2,2)'));
+    expect(() => ops.gemm(ones([2, 3]), ones([3, 2]), { c: ones([3, 3]) })).toThrow(new ShapeError('gemm: accumulator c has shape (3,3), expected (2,2), (1,2) or (2)'));
     expect(() => ops.gemm(ones([2, 3]), ones([3, 2]), { c: ones([2, 2], { dtype: 'float64' }) })).toThrow(new DTypeError('gemm: c is float64, operands are float32'));
     expect(() => ops.gemm(ones([2, 3]), ones([3, 2]), { alpha: Number.NaN })).toThrow(new ArgumentError('gemm: alpha and beta must be finite, got NaN and 1'));
   });

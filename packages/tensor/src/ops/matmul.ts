@@ -70,7 +70,10 @@ export interface GemmOptions {
   transB?: boolean;
   alpha?: number;
   beta?: number;
-  /** Accumulator added as beta * c (2-D, the result's shape). */
+  /**
+   * Accumulator added as beta * c: the result's shape (m,n), or one row (n) or (1,n) added to
+   * every row (a bias: `gemm(x, w, { transB: true, c: b })` is a linear layer in one product).
+   */
   c?: Tensor;
 }
 
@@ -99,17 +102,30 @@ export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
   }
   if (c !== undefined) {
     assertTensor('gemm', c, 'c');
-    if (c.ndim !== 2 || c.shape[0] !== m || c.shape[1] !== n) throw new ShapeError(`gemm: accumulator c has shape ${formatShape(c.shape)}, expected (${m},${n})`);
+    const isRow = c.size === n && (c.ndim === 1 || (c.ndim === 2 && c.shape[0] === 1));
+    if (!isRow && (c.ndim !== 2 || c.shape[0] !== m || c.shape[1] !== n)) {
+      throw new ShapeError(`gemm: accumulator c has shape ${formatShape(c.shape)}, expected (${m},${n}), (1,${n}) or (${n})`);
+    }
     if (c.dtype !== a.dtype) throw new DTypeError(`gemm: c is ${c.dtype}, operands are ${a.dtype}`);
   }
   if (!Number.isFinite(alpha) || !Number.isFinite(beta)) throw new ArgumentError(`gemm: alpha and beta must be finite, got ${alpha} and ${beta}`);
   const inputs = c === undefined ? [a, b] : [a, b, c];
   return dispatch('gemm', inputs, { transA, transB, alpha, beta: c === undefined ? 0 : beta }, () => {
     const out = allocArray(a.dtype, m * n);
-    if (c !== undefined && beta !== 0) out.set(c.data);
+    if (c !== undefined && beta !== 0) {
+      if (c.size === m * n) out.set(c.data);
+      else fillRows(out, c.data, m, n); // (n) broadcast over the m rows
+    }
     gemmInto(a.data, b.data, out, m, n, k, transA, transB, alpha, c === undefined ? 0 : beta, a.shape[1]!, b.shape[1]!);
     return new Tensor(out, [m, n]);
   });
+}
+
+/** Writes `row` (n) into every row of out (m,n), doubling the copied block each time. */
+function fillRows(out: TypedArray, row: TypedArray, m: number, n: number): void {
+  if (m === 0) return;
+  out.set(row, 0);
+  for (let done = 1; done < m; done *= 2) out.copyWithin(done * n, 0, Math.min(done, m - done) * n);
 }
 
 /** Raw gemm on contiguous row-major arrays: out = alpha op(A) op(B) + beta out. */
