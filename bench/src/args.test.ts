@@ -3,7 +3,8 @@ import { parseArgs } from './args.js';
 
 describe('parseArgs', () => {
   it('defaults to 5 runs, a 12 s time box and writing BENCHMARKS.md', () => {
-    expect(parseArgs([])).toMatchObject({ quick: false, runs: 5, budgetS: 12, write: true, only: [], skip: [] });
+    expect(parseArgs([])).toMatchObject({ quick: false, runs: 5, budgetS: 12, write: true, only: [], skip: [], install: true });
+    expect(parseArgs(['--no-install']).install).toBe(false);
   });
 
   it('--quick means 1 run and a short time box unless given', () => {

@@ -14,6 +14,8 @@ export interface Options {
   write: boolean;
   /** Also write the raw results as JSON here. */
   json: string | undefined;
+  /** May install Debian's libopenblas0-openmp (root, apt-get) so that PyTorch runs at its best. */
+  install: boolean;
   help: boolean;
 }
 
@@ -27,10 +29,12 @@ export const USAGE = `pnpm bench [options]      (from the repository root; or: c
   --skip a,b       drop configurations whose id contains a or b (e.g. --skip tfjs-cpu,torch)
   --no-write       do not write BENCHMARKS.md
   --json FILE      also write the raw results as JSON
+  --no-install     do not install libopenblas0-openmp (by default, when PyTorch imports but
+                   OpenBLAS's OpenMP build is missing, root runs apt-get install for it)
   --help           this text`;
 
 export function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, runs: 5, budgetS: 12, only: [], skip: [], write: true, json: undefined, help: false };
+  const o: Options = { quick: false, runs: 5, budgetS: 12, only: [], skip: [], write: true, json: undefined, install: true, help: false };
   let runsGiven = false;
   let budgetGiven = false;
   const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -49,6 +53,7 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (a === '--skip') o.skip.push(...list(value()));
     else if (a === '--no-write') o.write = false;
     else if (a === '--json') o.json = value();
+    else if (a === '--no-install') o.install = false;
     else if (a === '--help' || a === '-h') o.help = true;
     else throw new Error(`unknown option '${a}'\n\n${USAGE}`);
   }

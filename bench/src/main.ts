@@ -3,6 +3,7 @@
  * python/torch_lstm.py for PyTorch), one after another, collects their result lines, prints the
  * table and writes BENCHMARKS.md at the repository root.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,8 +48,11 @@ let torchEnv: NodeJS.ProcessEnv = process.env;
  * PyTorch at its best here: with libopenblas0-openmp installed, torch runs on OpenBLAS, with the
  * OPENBLAS_CORETYPE (Haswell: AVX2, or SkylakeX: AVX-512) whose 1024 matmul is faster.
  */
-async function chooseTorchBlas(): Promise<string> {
-  if (!existsSync(path.join(OPENBLAS_OPENMP, 'libblas.so.3'))) return 'reference BLAS (install libopenblas0-openmp to compare with OpenBLAS)';
+async function chooseTorchBlas(install: boolean): Promise<string> {
+  if (!existsSync(path.join(OPENBLAS_OPENMP, 'libblas.so.3'))) {
+    const why = install ? installOpenBlas() : 'not installed; --no-install given';
+    if (why) return `reference BLAS (libopenblas0-openmp: ${why})`;
+  }
   const job: ChildJob = { spec: { kind: 'matmul', impl: 'torch', n: 1024 }, sampling: { runs: 3, minRuns: 1, budgetS: 3 } };
   let best: { core: string; gflops: number } | undefined;
   for (const core of ['Haswell', 'SkylakeX']) {
@@ -63,9 +67,33 @@ async function chooseTorchBlas(): Promise<string> {
   return `OpenBLAS (OpenMP build) with OPENBLAS_CORETYPE=${best.core} (faster at 1024: ${best.gflops.toFixed(0)} GFLOP/s)`;
 }
 
-async function probeTorch(): Promise<{ ok: boolean; text: string }> {
+/**
+ * Installs Debian's libopenblas0-openmp (what the comparison with PyTorch at its best needs) with
+ * apt-get, as root. Returns why it is still missing, or undefined once installed.
+ */
+function installOpenBlas(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not installed, and installing it needs root (apt-get install libopenblas0-openmp)';
+  console.log('PyTorch: installing libopenblas0-openmp (apt-get; --no-install skips this) ...');
+  const apt = (...args: string[]) =>
+    spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  let r = apt('install', '-y', '--no-install-recommends', 'libopenblas0-openmp');
+  if (r.status !== 0 && !r.error) {
+    apt('update'); // a fresh container has no package lists yet
+    r = apt('install', '-y', '--no-install-recommends', 'libopenblas0-openmp');
+  }
+  if (r.error || r.status !== 0) {
+    const detail = r.error ? r.error.message : String(r.stderr ?? '').trim().split('\n').pop();
+    return `apt-get install failed (${detail})`;
+  }
+  return existsSync(path.join(OPENBLAS_OPENMP, 'libblas.so.3')) ? undefined : `installed, but ${OPENBLAS_OPENMP} has no libblas.so.3`;
+}
+
+async function probeTorch(install: boolean): Promise<{ ok: boolean; text: string }> {
   if (!existsSync(PYTHON)) return { ok: false, text: `not measured (${PYTHON} not found)` };
-  const blasChoice = await chooseTorchBlas();
+  // OpenBLAS only matters (and is only installed) when torch imports at all
+  const plain = await runChild(PYTHON, [TORCH_SCRIPT, 'probe'], 120_000);
+  if (!plain.reply) return { ok: false, text: `not measured (import torch failed${plain.error ? `: ${plain.error}` : ''})` };
+  const blasChoice = await chooseTorchBlas(install);
   const out = await runChild(PYTHON, [TORCH_SCRIPT, 'probe'], 120_000, torchEnv);
   const p = out.reply as { version: string; blas: string; threads: number } | undefined;
   if (!p) return { ok: false, text: `not measured (import torch failed${out.error ? `: ${out.error}` : ''})` };
@@ -96,7 +124,7 @@ async function main(): Promise<number> {
   if (native.ok) available.push('unroll-native');
   // a one-thread run of the native backend, comparable per core with tfjs (one thread in Node)
   if (native.ok && native.threads > 1) available.push('unroll-native-1t');
-  const torch = await probeTorch();
+  const torch = await probeTorch(opts.install);
   env.torch = torch.text;
   if (torch.ok) available.push('torch');
   console.log(`native backend: ${native.text}`);
