@@ -37,6 +37,9 @@ export interface NativeAddon {
   lstmBackward(B: number, H: number, gates: FloatArray, cPrev: FloatArray, tanhC: FloatArray, dh: FloatArray, dc: FloatArray, dGates: FloatArray): void;
   gruForward(B: number, H: number, gi: FloatArray, gh: FloatArray, hPrev: FloatArray, h: FloatArray): void;
   gruBackward(B: number, H: number, gi: FloatArray, gh: FloatArray, hPrev: FloatArray, dh: FloatArray, dGi: FloatArray, dGh: FloatArray, dhPrev: FloatArray): void;
+  recurrentForward(kind: number, T: number, B: number, H: number, reverse: number, gates: FloatArray, wHh: FloatArray, bHh: FloatArray,
+    gh: FloatArray | null, ghStride: number, h: FloatArray, c: FloatArray, y: FloatArray, hPrev: FloatArray | null,
+    cPrev: FloatArray | null, tanhC: FloatArray | null, tanhStride: number): void;
   info(): NativeInfo;
   setSimd(level: string): NativeInfo;
   setThreads(n: number): NativeInfo;

@@ -1,6 +1,6 @@
-import { type Backend, type GemmArgs, jsBackend, type TypedArray } from '@unroll/tensor';
+import { type Backend, type GemmArgs, jsBackend, type RecurrentForwardArgs, recurrentForwardLoop, type TypedArray } from '@unroll/tensor';
 import { type FloatArray, type NativeAddon, requireAddon } from './addon.js';
-import { ACTIVATION_CODES, BINARY_CODES, FIRST_COMPARISON, MAX_DIMS, REDUCE_CODES, UNARY_CODES } from './ops.js';
+import { ACTIVATION_CODES, BINARY_CODES, CELL_CODES, FIRST_COMPARISON, MAX_DIMS, REDUCE_CODES, UNARY_CODES } from './ops.js';
 
 /** True when a and b are both Float32Array or both Float64Array. */
 function sameFloat(a: TypedArray, b: TypedArray): boolean {
@@ -17,7 +17,7 @@ export function makeNativeBackend(N: NativeAddon = requireAddon()): Backend {
   // shape and strides travel in one reused Float64Array (no allocation per call)
   const meta = new Float64Array(4 * MAX_DIMS);
 
-  return {
+  const backend: Backend = {
     name: 'native',
 
     unary(op, x, out, p0 = 0, p1 = 0) {
@@ -127,5 +127,18 @@ export function makeNativeBackend(N: NativeAddon = requireAddon()): Backend {
         js.gruBackward(B, H, gi, gh, hPrev, dh, dGi, dGh, dhPrev);
       }
     },
+
+    recurrentForward(a: RecurrentForwardArgs) {
+      // sequences with lengths (and mixed dtypes) take the step-by-step loop over these kernels
+      const arrays = [a.gates, a.wHh, a.bHh, a.gh, a.h, a.c, a.y, a.hPrev, a.cPrev, a.tanhC].filter((x) => x !== null);
+      if (a.lengths !== undefined || !arrays.every((x) => sameFloat(a.gates, x))) {
+        recurrentForwardLoop(backend, a);
+        return;
+      }
+      N.recurrentForward(CELL_CODES[a.kind], a.T, a.B, a.H, a.reverse ? 1 : 0, a.gates as FloatArray, a.wHh as FloatArray,
+        a.bHh as FloatArray, a.gh as FloatArray | null, a.ghStride, a.h as FloatArray, a.c as FloatArray, a.y as FloatArray,
+        a.hPrev as FloatArray | null, a.cPrev as FloatArray | null, a.tanhC as FloatArray | null, a.tanhStride);
+    },
   };
+  return backend;
 }

@@ -1,4 +1,7 @@
-import { type Backend, type GemmArgs, Generator, getBackend, jsBackend, listBackends, setBackend, type TypedArray } from '@unroll/tensor';
+import {
+  type Backend, type GemmArgs, Generator, getBackend, jsBackend, listBackends, type RecurrentForwardArgs, recurrentForwardLoop, setBackend,
+  type TypedArray,
+} from '@unroll/tensor';
 import { describeBackendConformance, expectClose } from '@unroll/tensor/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -273,6 +276,52 @@ if (SKIP) {
             });
           }
         }
+      });
+
+      it('recurrentForward (the time loop in one call) equals the same loop run step by step from JS', () => {
+        const g = new Generator(25);
+        for (const f64 of [false, true]) {
+          for (const kind of ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'] as const) {
+            for (const [T, B, H, reverse, save] of [[7, 1, 256, false, false], [5, 3, 37, true, true], [1, 2, 5, false, true], [6, 32, 64, true, false]] as const) {
+              const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H;
+              const gates0 = uniform(f64, T * B * G, g, -2, 2), wHh = uniform(f64, G * H, g, -0.3, 0.3), bHh = uniform(f64, G, g);
+              const h0 = uniform(f64, B * H, g), c0 = uniform(f64, B * H, g);
+              const run = (loop: (a: RecurrentForwardArgs) => void) => {
+                const alloc = (n: number) => (f64 ? new Float64Array(n) : new Float32Array(n));
+                const a: RecurrentForwardArgs = {
+                  kind, T, B, H, reverse, gates: gates0.slice(), wHh, bHh,
+                  gh: kind === 'gru' ? alloc((save ? T : 1) * B * G) : null, ghStride: save ? B * G : 0,
+                  h: h0.slice(), c: c0.slice(), y: alloc(T * B * H),
+                  hPrev: save ? alloc(T * B * H) : null, cPrev: save && kind === 'lstm' ? alloc(T * B * H) : null,
+                  tanhC: kind === 'lstm' ? alloc((save ? T : 1) * B * H) : null, tanhStride: save ? B * H : 0,
+                };
+                loop(a);
+                return a;
+              };
+              const inOne = run((a) => be.recurrentForward!(a));
+              const stepwise = run((a) => recurrentForwardLoop(be, a));
+              const label = `${kind} ${f64 ? 'f64' : 'f32'} T=${T} B=${B} H=${H} reverse=${reverse} save=${save}`;
+              for (const key of ['gates', 'gh', 'h', 'c', 'y', 'hPrev', 'cPrev', 'tanhC'] as const) {
+                const x = inOne[key], ref = stepwise[key];
+                if (x === null || ref === null) continue;
+                expect(Array.from(x), `${label}: ${key}`).toEqual(Array.from(ref));
+              }
+              // and the reference backend agrees (float32: to accumulated rounding over T steps)
+              const onJs = run((a) => recurrentForwardLoop(jsBackend(), a));
+              expectClose(inOne.y, onJs.y, { ...(f64 ? { atol: 1e-12, rtol: 1e-12 } : { atol: 1e-4, rtol: 1e-3 }), label: `${label}: y vs js` });
+            }
+          }
+        }
+        // bad arguments: a typed error naming what is short
+        const f = new Float32Array(8);
+        expect(() => nativeBackend().recurrentForward!({
+          kind: 'lstm', T: 2, B: 1, H: 1, reverse: false, gates: f, wHh: f, bHh: f, gh: null, ghStride: 0,
+          h: f, c: f, y: f, hPrev: null, cPrev: null, tanhC: null, tanhStride: 0,
+        })).toThrow('unroll native recurrentForward: tanhC is needed for an LSTM');
+        expect(() => nativeBackend().recurrentForward!({
+          kind: 'gru', T: 3, B: 1, H: 2, reverse: false, gates: f, wHh: new Float32Array(12), bHh: new Float32Array(6), gh: new Float32Array(6), ghStride: 0,
+          h: f, c: f, y: new Float32Array(6), hPrev: null, cPrev: null, tanhC: null, tanhStride: 0,
+        })).toThrow('unroll native recurrentForward: gates has 8 elements, 18 needed');
       });
 
       it('elementwise, where, reduce, softmax and copies of larger arrays match the JS backend', () => {

@@ -25,3 +25,6 @@ export const ACTIVATION_CODES: Readonly<Record<'tanh' | 'relu' | 'sigmoid', numb
 
 /** Most dimensions the addon takes for strided kernels (more go to the JS backend). */
 export const MAX_DIMS = 32;
+
+/** Cell kinds of recurrentForward (sequence.h's CellKind). */
+export const CELL_CODES = { lstm: 0, gru: 1, rnn_tanh: 2, rnn_relu: 3 } as const;

@@ -1,5 +1,8 @@
 import { defineFunction, isGradEnabled } from '@unroll/autograd';
-import { allocArray, type Backend, getBackend, Tensor, type TypedArray } from '@unroll/tensor';
+import {
+  allocArray, type Backend, copyRows, fillRows, getBackend, maskedRows, type RecurrentForwardArgs, recurrentForwardLoop,
+  Tensor, type TypedArray, zeroRows,
+} from '@unroll/tensor';
 import { stepGradientSink } from './probe.js';
 
 /** The recurrent cell kinds, with their number of gates. */
@@ -65,22 +68,6 @@ function readOnly(be: Backend, arrays: readonly TypedArray[], fn: () => void): v
   else fn();
 }
 
-/** Rows of a (rows, width) block that are past their sequence's end at time t. */
-function maskedRows(lengths: Int32Array | undefined, t: number): number[] | null {
-  if (lengths === undefined) return null;
-  const rows: number[] = [];
-  for (let b = 0; b < lengths.length; b++) if (t >= lengths[b]!) rows.push(b);
-  return rows.length > 0 ? rows : null;
-}
-
-function copyRows(src: TypedArray, srcOff: number, dst: TypedArray, dstOff: number, rows: number[], width: number): void {
-  for (const b of rows) dst.set(src.subarray(srcOff + b * width, srcOff + (b + 1) * width), dstOff + b * width);
-}
-
-function zeroRows(dst: TypedArray, off: number, rows: number[], width: number): void {
-  for (const b of rows) dst.fill(0, off + b * width, off + (b + 1) * width);
-}
-
 /**
  * Forward of a whole sequence for one layer and direction, cuDNN style: the input projection of
  * all steps in one product, only h W_hh^T inside the time loop, gates fused in one kernel.
@@ -103,55 +90,25 @@ function forward(cfg: FusedConfig, save: boolean, [x, h0, c0, wIh, wHh, bIh, bHh
   else for (let j = 0; j < G; j++) gates[j] = bIh!.data[j]! + bHh!.data[j]!;
   fillRows(gates, T * B, G);
   gemm(false, true, T * B, G, D, x!.data, 0, wIh!.data, 0, 1, gates, 0);
-  const gh = isGru ? keep('gh', T * B * G) : undefined;
+  const gh = isGru ? (save ? allocArray(dtype, T * B * G) : scratch(dtype, 'gh', B * G)) : null;
   // (T,B,H) per-step inputs are saved for backward only; inference keeps one step's worth
-  const hPrev = save ? allocArray(dtype, T * B * H) : undefined;
-  const cPrev = save && isLstm ? allocArray(dtype, T * B * H) : undefined;
-  const tanhC = isLstm ? (save ? allocArray(dtype, T * B * H) : scratch(dtype, 'tanhC', B * H)) : undefined;
-  const tanhAt = (s0: number): TypedArray => (save ? tanhC!.subarray(s0, s0 + B * H) : tanhC!);
+  const hPrev = save ? allocArray(dtype, T * B * H) : null;
+  const cPrev = save && isLstm ? allocArray(dtype, T * B * H) : null;
+  const tanhC = isLstm ? (save ? allocArray(dtype, T * B * H) : scratch(dtype, 'tanhC', B * H)) : null;
   const y = allocArray(dtype, T * B * H);
   const h = allocArray(dtype, B * H);
   const c = allocArray(dtype, B * H);
   h.set(h0!.data);
   c.set(c0!.data);
-  const hNew = scratch(dtype, 'hNew', B * H);
-  const cNew = scratch(dtype, 'cNew', B * H);
-  // W_hh is read by every step: a backend that copies its inputs copies it once
-  readOnly(be, [wHh!.data], () => {
-    for (let s = 0; s < T; s++) {
-      const t = cfg.reverse ? T - 1 - s : s;
-      const g0 = t * B * G;
-      const s0 = t * B * H;
-      hPrev?.set(h, s0);
-      const gt = gates.subarray(g0, g0 + B * G);
-      if (isLstm) {
-        cPrev?.set(c, s0);
-        gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
-        be.lstmForward(B, H, gt, c, cNew, hNew, tanhAt(s0));
-      } else if (isGru) {
-        gh!.set(bHh!.data, g0);
-        fillRows(gh!.subarray(g0, g0 + B * G), B, G);
-        gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gh!, g0);
-        be.gruForward(B, H, gt, gh!.subarray(g0, g0 + B * G), h, hNew);
-      } else {
-        gemm(false, true, B, G, H, h, 0, wHh!.data, 0, 1, gates, g0);
-        be.unary(cfg.kind === 'rnn_tanh' ? 'tanh' : 'relu', gt, hNew);
-        gt.set(hNew);
-      }
-      const masked = maskedRows(cfg.lengths, t);
-      if (masked) {
-        // past the end: the state carries through unchanged and the output is zero
-        copyRows(h, 0, hNew, 0, masked, H);
-        copyRows(c, 0, cNew, 0, masked, H);
-      }
-      y.set(hNew, s0);
-      if (masked) zeroRows(y, s0, masked, H);
-      h.set(hNew);
-      c.set(cNew);
-    }
-  });
+  const args: RecurrentForwardArgs = {
+    kind: cfg.kind, T, B, H, reverse: cfg.reverse, gates, wHh: wHh!.data, bHh: bHh!.data,
+    gh, ghStride: save ? B * G : 0, h, c, y, hPrev, cPrev, tanhC, tanhStride: save ? B * H : 0, lengths: cfg.lengths,
+  };
+  // the time loop: in one native call where the backend has one, else step by step from here
+  if (be.recurrentForward) be.recurrentForward(args);
+  else recurrentForwardLoop(be, args);
   // (without save, ctx is never read: defineFunction records no node)
-  const saved: Saved = { T, B, D, H, G, gates, gh, hPrev: hPrev ?? gates, cPrev, tanhC };
+  const saved: Saved = { T, B, D, H, G, gates, gh: gh ?? undefined, hPrev: hPrev ?? gates, cPrev: cPrev ?? undefined, tanhC: tanhC ?? undefined };
   return {
     outputs: [new Tensor(y, [T, B, H]), new Tensor(h, [B, H]), new Tensor(c, [B, H])],
     ctx: saved,
@@ -238,11 +195,6 @@ function backward(cfg: FusedConfig, ctx: Saved, [dy, dhN, dcN]: readonly (Tensor
     new Tensor(dbIh, [G]),
     new Tensor(dbHh === dbIh ? dbIh.slice() : dbHh, [G]),
   ];
-}
-
-/** Copies row 0 of a (rows, width) block into every other row (doubling copies, memcpy speed). */
-function fillRows(a: TypedArray, rows: number, width: number): void {
-  for (let done = 1; done < rows; done *= 2) a.copyWithin(done * width, 0, Math.min(done, rows - done) * width);
 }
 
 /** Column sums of a (rows, cols) matrix as one product: ones(1, rows) @ a. */

@@ -69,6 +69,41 @@ export interface RecurrentKernels {
 }
 
 /**
+ * Arguments of `recurrentForward`: the forward time loop of one recurrent layer and direction.
+ * G = gates * H (LSTM 4H, GRU 3H, RNN H). Row-major arrays, PyTorch's gate order.
+ */
+export interface RecurrentForwardArgs {
+  kind: 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
+  T: number;
+  B: number;
+  H: number;
+  /** Run t = T-1 down to 0. */
+  reverse: boolean;
+  /** (T,B,G) x W_ih^T plus the biases (GRU: b_ih only), activated in place step by step. */
+  gates: TypedArray;
+  /** (G,H) */
+  wHh: TypedArray;
+  /** (G) GRU only: gh = h W_hh^T + b_hh. */
+  bHh: TypedArray;
+  /** GRU only: gh of each step, (T,B,G) when ghStride = B*G, or one reused (B,G) block when 0. */
+  gh: TypedArray | null;
+  ghStride: number;
+  /** (B,H) the initial state on entry, the final state on return (c: LSTM only). */
+  h: TypedArray;
+  c: TypedArray;
+  /** (T,B,H) the output of every step (zero past a row's length). */
+  y: TypedArray;
+  /** (T,B,H) the state entering each step (saved for backward), or null. */
+  hPrev: TypedArray | null;
+  cPrev: TypedArray | null;
+  /** LSTM only: tanh(c_t), (T,B,H) when tanhStride = B*H, or one reused (B,H) block when 0. */
+  tanhC: TypedArray | null;
+  tanhStride: number;
+  /** Valid length of each row (padded steps keep the state and output zeros); undefined: all T. */
+  lengths?: Int32Array;
+}
+
+/**
  * The typed kernel contract between `@unroll/tensor` and a backend. Kernels work on contiguous
  * typed arrays that the caller allocates; a backend never allocates user-visible tensors.
  * Run `runBackendConformance` from `@unroll/tensor/testing` against any implementation.
@@ -104,6 +139,12 @@ export interface Backend extends RecurrentKernels {
    * recurrent weights inside a time loop). Backends that read arrays in place omit it.
    */
   withReadOnly?<R>(arrays: readonly TypedArray[], fn: () => R): R;
+  /**
+   * Optional. A recurrent layer's whole forward time loop in one call (the native backend runs it
+   * without returning to JavaScript between steps). Without it, callers run
+   * `recurrentForwardLoop(backend, args)`, the same loop over this backend's kernels.
+   */
+  recurrentForward?(args: RecurrentForwardArgs): void;
 }
 
 const registry = new Map<string, () => Backend>([['js', jsBackend]]);

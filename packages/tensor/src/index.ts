@@ -12,11 +12,12 @@
  */
 
 export {
-  type Backend, type BinaryKernel, type GemmArgs, getBackend, listBackends, type RecurrentKernels,
+  type Backend, type BinaryKernel, type GemmArgs, getBackend, listBackends, type RecurrentForwardArgs, type RecurrentKernels,
   type ReduceKernel, registerBackend, resetBackend, setBackend, type UnaryKernel,
 } from './backend.js';
 export { BACKEND_PACKAGES, type BackendPackage, type Discovery, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 export { jsBackend } from './backends/js/index.js';
+export { copyRows, fillRows, maskedRows, recurrentForwardLoop, zeroRows } from './backends/recurrent-loop.js';
 export * from './creation.js';
 export { dispatch, getTapeHook, type OpAttrs, setTapeHook, type TapeHook } from './dispatch.js';
 export * from './dtype.js';

@@ -13,10 +13,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <algorithm>
+#include <vector>
 #include <atomic>
 
 #include "common.h"
+#include "gemm_threads.h"
 #include "pool.h"
+#include "sequence.h"
 
 namespace unroll {
 namespace {
@@ -71,7 +74,7 @@ inline const KernelTable* T() { return g_table.load(std::memory_order_relaxed); 
 // Argument helpers (raw C API: this is the per-call path)
 // ---------------------------------------------------------------------------------------------
 
-constexpr std::size_t kMaxArgs = 16;
+constexpr std::size_t kMaxArgs = 20;
 
 struct Args {
   napi_env env;
@@ -153,6 +156,13 @@ struct Args {
     else if (type < 0) type = a.type;
     else if (a.type != type) fail_type("float arrays of one call must all be Float32Array or all Float64Array");
     return a;
+  }
+  // A float array, or null / undefined (data stays null).
+  Arr optional_float_array(std::size_t i, int& type) {
+    napi_valuetype vt = napi_undefined;
+    if (ok && napi_typeof(env, argv[i], &vt) != napi_ok) fail_type("could not read an argument");
+    if (!ok || vt == napi_null || vt == napi_undefined) return Arr{};
+    return float_array(i, type);
   }
   // The array must have at least `need` elements.
   void need(const Arr& a, index_t need, const char* name) {
@@ -242,75 +252,6 @@ void simplify(Strided& s, int K) {
     }
   }
   s.nd = w;
-}
-
-// ---------------------------------------------------------------------------------------------
-// gemm, split over threads on independent blocks of C
-// ---------------------------------------------------------------------------------------------
-
-template <class Tp>
-struct GemmJob {
-  GemmCall<Tp> g;
-  void (*run)(const GemmCall<Tp>&);
-  bool byCols;
-  index_t chunk;
-};
-
-template <class Tp>
-void gemm_part(void* ctx, int part) {
-  const GemmJob<Tp>& job = *static_cast<const GemmJob<Tp>*>(ctx);
-  GemmCall<Tp> g = job.g;
-  const index_t start = job.chunk * part;
-  if (job.byCols) {
-    if (start >= g.n) return;
-    g.n = g.n - start < job.chunk ? g.n - start : job.chunk;
-    g.b += g.transB ? start * g.ldb : start;
-    g.c += start;
-  } else {
-    if (start >= g.m) return;
-    g.m = g.m - start < job.chunk ? g.m - start : job.chunk;
-    g.a += g.transA ? start : start * g.lda;
-    g.c += start * g.ldc;
-  }
-  job.run(g);
-}
-
-// Products with more multiply-adds than this use the thread pool.
-constexpr double kParallelWork = 2097152.0;  // 2^21
-// ... and for the products of a few rows against a transposed B (see gemm_dispatch).
-constexpr double kParallelGemvWork = 65536.0;  // 2^16
-
-template <class Tp>
-void gemm_dispatch(const GemmCall<Tp>& g, void (*run)(const GemmCall<Tp>&), int nr, int mr) {
-  const int threads = pool_threads();
-  const double work = static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k);
-  // A few rows against a transposed B (batch-1 inference: h W_hh^T) streams B from memory once:
-  // split over the threads from a much smaller size, so that each core reads (and keeps in its
-  // own L2 cache) part of the weights. Measured on 1024x256: 17 us on one thread, 9 us on two.
-  const bool fewRowsTransB = g.m <= 6 && g.transB && !g.transA;
-  if (threads > 1 && (work > kParallelWork || (fewRowsTransB && work > kParallelGemvWork)) && g.alpha != Tp(0)) {
-    // Split the larger side of C (rows when square, measured slightly faster) into chunks that
-    // the threads claim one at a time, so that a thread the OS runs late costs little. Each chunk
-    // packs the other operand again: chunks are at least 256 long (a few per cent of extra
-    // work), or 128 when the other side is small (the recurrent step's few rows); halves when
-    // that leaves only one chunk.
-    const bool byCols = g.n > g.m;
-    const index_t len = byCols ? g.n : g.m;
-    const index_t other = byCols ? g.m : g.n;
-    const index_t unit = byCols ? nr : mr;
-    const auto round_up = [unit](index_t x) { return (x + unit - 1) / unit * unit; };
-    const index_t minChunk = other <= 64 ? 128 : 256;
-    index_t chunk = round_up(std::max<index_t>(minChunk, (len + 4 * threads - 1) / (4 * threads)));
-    // few rows against a transposed B: one chunk per thread, so that each core reads the same
-    // rows of B every call (see pool_run) and keeps them in its cache
-    if ((len + chunk - 1) / chunk < 2 || (fewRowsTransB && work <= kParallelWork)) chunk = round_up((len + threads - 1) / threads);
-    const index_t chunks = (len + chunk - 1) / chunk;
-    if (chunks >= 2 && chunks <= 0xffff) {
-      GemmJob<Tp> job{g, run, byCols, chunk};
-      if (pool_run(static_cast<int>(chunks), gemm_part<Tp>, &job)) return;
-    }
-  }
-  run(g);
 }
 
 // gemm(flags, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)
@@ -611,6 +552,61 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return MakeInfo(env);
 }
 
+// Work blocks of the time loop (h_t and c_t of one step), grown when needed.
+thread_local std::vector<double> tl_sequence_work;
+
+// recurrentForward(kind, T, B, H, reverse, gates, wHh, bHh, gh|null, ghStride, h, c, y,
+//                  hPrev|null, cPrev|null, tanhC|null, tanhStride): see sequence.h
+napi_value RecurrentForward(napi_env env, napi_callback_info info) {
+  Args A(env, info, "recurrentForward", 17);
+  const index_t kind = A.integer(0), steps = A.integer(1), B = A.integer(2), H = A.integer(3);
+  const bool reverse = A.integer(4) != 0;
+  int type = -1;
+  const Args::Arr gates = A.float_array(5, type), wHh = A.float_array(6, type), bHh = A.float_array(7, type);
+  const Args::Arr gh = A.optional_float_array(8, type);
+  const index_t ghStride = A.integer(9);
+  const Args::Arr h = A.float_array(10, type), c = A.float_array(11, type), y = A.float_array(12, type);
+  const Args::Arr hPrev = A.optional_float_array(13, type), cPrev = A.optional_float_array(14, type);
+  const Args::Arr tanhC = A.optional_float_array(15, type);
+  const index_t tanhStride = A.integer(16);
+  if (A.ok && kind > K_RNN_RELU) A.fail_range("unknown cell kind");
+  if (!A.ok) return nullptr;
+  const index_t G = kind == K_LSTM ? 4 * H : kind == K_GRU ? 3 * H : H;
+  const index_t last = steps > 0 ? steps - 1 : 0;
+  A.need(gates, steps * B * G, "gates");
+  A.need(wHh, G * H, "wHh");
+  A.need(h, B * H, "h");
+  A.need(c, B * H, "c");
+  A.need(y, steps * B * H, "y");
+  if (hPrev.data) A.need(hPrev, steps * B * H, "hPrev");
+  if (kind == K_LSTM) {
+    if (A.ok && !tanhC.data) A.fail_type("tanhC is needed for an LSTM");
+    A.need(tanhC, last * tanhStride + B * H, "tanhC");
+    if (cPrev.data) A.need(cPrev, steps * B * H, "cPrev");
+  }
+  if (kind == K_GRU) {
+    A.need(bHh, G, "bHh");
+    if (A.ok && !gh.data) A.fail_type("gh is needed for a GRU");
+    A.need(gh, last * ghStride + B * G, "gh");
+  }
+  if (!A.ok || steps == 0 || B == 0 || H == 0) return nullptr;
+  const std::size_t workBytes = 2 * static_cast<std::size_t>(B * H) * (type == E_F32 ? sizeof(float) : sizeof(double));
+  if (tl_sequence_work.size() * sizeof(double) < workBytes) tl_sequence_work.resize(workBytes / sizeof(double) + 1);
+  void* work = tl_sequence_work.data();
+  if (type == E_F32) {
+    float* w = static_cast<float*>(work);
+    const SequenceCall<float> sc{static_cast<int>(kind), steps, B, H, reverse, F32(gates), F32(wHh), F32(bHh), F32(gh), ghStride,
+                                 F32(h), F32(c), F32(y), F32(hPrev), F32(cPrev), F32(tanhC), tanhStride, w, w + B * H};
+    recurrent_forward<float>(step_kernels_f32(T()), sc);
+  } else {
+    double* w = static_cast<double*>(work);
+    const SequenceCall<double> sc{static_cast<int>(kind), steps, B, H, reverse, F64(gates), F64(wHh), F64(bHh), F64(gh), ghStride,
+                                  F64(h), F64(c), F64(y), F64(hPrev), F64(cPrev), F64(tanhC), tanhStride, w, w + B * H};
+    recurrent_forward<double>(step_kernels_f64(T()), sc);
+  }
+  return nullptr;
+}
+
 void AddRaw(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
   napi_value fn;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn);
@@ -630,6 +626,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   AddRaw(env, exports, "lstmBackward", LstmBackward);
   AddRaw(env, exports, "gruForward", GruForward);
   AddRaw(env, exports, "gruBackward", GruBackward);
+  AddRaw(env, exports, "recurrentForward", RecurrentForward);
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setSimd", Napi::Function::New(env, SetSimd, "setSimd"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));

@@ -1,4 +1,5 @@
 import { getBackend } from '../backend.js';
+import { fillRows } from '../backends/recurrent-loop.js';
 import { dispatch } from '../dispatch.js';
 import { allocArray, promoteTypes, type TypedArray } from '../dtype.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
@@ -114,18 +115,14 @@ export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
     const out = allocArray(a.dtype, m * n);
     if (c !== undefined && beta !== 0) {
       if (c.size === m * n) out.set(c.data);
-      else fillRows(out, c.data, m, n); // (n) broadcast over the m rows
+      else if (m > 0) {
+        out.set(c.data, 0); // (n) broadcast over the m rows
+        fillRows(out, m, n);
+      }
     }
     gemmInto(a.data, b.data, out, m, n, k, transA, transB, alpha, c === undefined ? 0 : beta, a.shape[1]!, b.shape[1]!);
     return new Tensor(out, [m, n]);
   });
-}
-
-/** Writes `row` (n) into every row of out (m,n), doubling the copied block each time. */
-function fillRows(out: TypedArray, row: TypedArray, m: number, n: number): void {
-  if (m === 0) return;
-  out.set(row, 0);
-  for (let done = 1; done < m; done *= 2) out.copyWithin(done * n, 0, Math.min(done, m - done) * n);
 }
 
 /** Raw gemm on contiguous row-major arrays: out = alpha op(A) op(B) + beta out. */
