@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ArgumentError, FormatError } from '@unroll/tensor';
+import { ArgumentError, renameFormatError } from '@unroll/tensor';
 
 /** Reads a checkpoint file, with an error naming the path when it cannot. */
 export async function readCheckpointFile(path: string): Promise<Uint8Array> {
@@ -14,12 +14,7 @@ export async function readCheckpointFile(path: string): Promise<Uint8Array> {
 /** Runs `fn` on a checkpoint's bytes, naming the file in any format error. */
 export async function withCheckpoint<T>(path: string, fn: (bytes: Uint8Array) => T): Promise<T> {
   const bytes = await readCheckpointFile(path);
-  try {
-    return fn(bytes);
-  } catch (e) {
-    if (e instanceof FormatError) throw new FormatError(`'${path}' is not a usable checkpoint: ${e.message}`);
-    throw e;
-  }
+  return renameFormatError(() => fn(bytes), (m) => `'${path}' is not a usable checkpoint: ${m}`);
 }
 
 /** Prints a value as one line of JSON. */

@@ -27,6 +27,28 @@ export class ArgumentError extends UnrollError {}
 /** Bytes that are not a valid file of the expected format (safetensors, checkpoints). */
 export class FormatError extends UnrollError {}
 
+/**
+ * Runs fn; a FormatError it raises is raised again with the message `rename(message)` (to name the
+ * file it came from), the original as its `cause`. Other errors pass through.
+ *
+ * @example
+ * ```ts
+ * import { decodeSafetensors, renameFormatError } from '@unroll/tensor';
+ * renameFormatError(() => decodeSafetensors(new Uint8Array(3)), (m) => `model.safetensors: ${m}`);
+ * // throws FormatError('model.safetensors: safetensors: ...')
+ * ```
+ */
+export function renameFormatError<T>(fn: () => T, rename: (message: string) => string): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+    const wrapped = new FormatError(rename(err.message));
+    (wrapped as Error & { cause?: unknown }).cause = err;
+    throw wrapped;
+  }
+}
+
 /** Formats a shape the way messages show it: `(2,3)`; a scalar is `()`. */
 export function formatShape(shape: readonly number[]): string {
   return `(${shape.join(',')})`;

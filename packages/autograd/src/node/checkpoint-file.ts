@@ -2,7 +2,7 @@
  * Checkpoint files on disk (Node only). The format itself lives in `../checkpoint.ts`.
  */
 import { readFile } from 'node:fs/promises';
-import { FormatError } from '@unroll/tensor';
+import { renameFormatError } from '@unroll/tensor';
 import { writeFileAtomic } from '@unroll/tensor/node';
 import { type CheckpointParts, type DecodedCheckpoint, decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
 
@@ -42,14 +42,5 @@ export async function saveCheckpoint(path: string, parts: CheckpointParts): Prom
  */
 export async function loadCheckpoint(path: string): Promise<DecodedCheckpoint> {
   const bytes = await readFile(path);
-  try {
-    return decodeCheckpoint(bytes);
-  } catch (err) {
-    if (err instanceof FormatError) {
-      const wrapped = new FormatError(err.message.replace(/^decodeCheckpoint: /, `loadCheckpoint: ${path}: `));
-      (wrapped as Error & { cause?: unknown }).cause = err;
-      throw wrapped;
-    }
-    throw err;
-  }
+  return renameFormatError(() => decodeCheckpoint(bytes), (m) => m.replace(/^decodeCheckpoint: /, `loadCheckpoint: ${path}: `));
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { FormatError } from '../errors.js';
+import { renameFormatError } from '../errors.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContents } from '../safetensors.js';
 import type { Tensor } from '../tensor.js';
 
@@ -92,14 +92,5 @@ export async function saveSafetensors(
  */
 export async function loadSafetensors(path: string): Promise<SafetensorsContents> {
   const bytes = await readFile(path);
-  try {
-    return decodeSafetensors(bytes);
-  } catch (err) {
-    if (err instanceof FormatError) {
-      const wrapped = new FormatError(err.message.replace(/^safetensors: /, `safetensors: ${path}: `));
-      (wrapped as Error & { cause?: unknown }).cause = err;
-      throw wrapped;
-    }
-    throw err;
-  }
+  return renameFormatError(() => decodeSafetensors(bytes), (m) => m.replace(/^safetensors: /, `safetensors: ${path}: `));
 }
