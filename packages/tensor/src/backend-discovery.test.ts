@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Backend, getBackend, listBackends, resetBackend, setBackend } from './backend.js';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Backend, getBackend, listBackends, resetBackend, setBackend, unregisterBackend } from './backend.js';
 import { BACKEND_PACKAGES, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 import { jsBackend } from './backends/js/index.js';
 import { ArgumentError } from './errors.js';
@@ -31,11 +31,23 @@ const nativeBroken = {
 };
 const wasmOk = { isWasmAvailable: () => true, wasmBackend: () => named('wasm') };
 
+// The suite may run with a backend registered and selected by the test setup
+// (UNROLL_TEST_BACKEND): these tests start from nothing but 'js', and give it back afterwards.
+const selectedBySetup = getBackend();
+beforeEach(() => {
+  for (const p of BACKEND_PACKAGES) unregisterBackend(p.name);
+});
+
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
   resetBackend({ loaders: [] });
   setBackend('js');
+});
+
+afterAll(() => {
+  resetBackend();
+  setBackend(selectedBySetup);
 });
 
 describe('default backend: the fastest available', () => {
@@ -66,11 +78,11 @@ describe('default backend: the fastest available', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
-  it('a backend registered by hand wins over looking for packages', () => {
+  it('a backend selected by hand is kept: no package search runs', () => {
     vi.stubEnv('UNROLL_BACKEND', '');
     const load = vi.fn(loaderOf({}));
     resetBackend({ loaders: [load] });
-    // registered explicitly (as an app does in a browser), under a name the search knows
+    // selected explicitly (as an app does in a browser), under a name the search knows
     setBackend(named('wasm'));
     expect(getBackend().name).toBe('wasm');
     expect(load).not.toHaveBeenCalled();
@@ -106,6 +118,12 @@ describe('UNROLL_BACKEND and setBackend(name)', () => {
       ),
     );
     expect(captureError(() => setBackend('fast'))).toBeInstanceOf(ArgumentError);
+  });
+
+  it("unregisterBackend removes a backend but never 'js'", () => {
+    setBackend(named('x'));
+    expect(unregisterBackend('nope')).toBe(false);
+    expect(captureError(() => unregisterBackend('js'))).toEqual(new ArgumentError("unregisterBackend: the reference 'js' backend cannot be removed"));
   });
 
   it('setBackend(name) finds an installed package by itself', () => {

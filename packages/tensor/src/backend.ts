@@ -170,6 +170,24 @@ export function registerBackend(name: string, factory: () => Backend): void {
 }
 
 /**
+ * Removes a registered backend (not 'js'); the active backend stays active. Returns whether the
+ * name was registered.
+ *
+ * @example
+ * ```ts
+ * import { jsBackend, listBackends, registerBackend, unregisterBackend } from '@unroll/tensor';
+ * registerBackend('mine', () => jsBackend());
+ * unregisterBackend('mine');
+ * console.log(listBackends().includes('mine')); // false
+ * ```
+ */
+export function unregisterBackend(name: string): boolean {
+  if (name === 'js') throw new ArgumentError("unregisterBackend: the reference 'js' backend cannot be removed");
+  discovered.delete(name);
+  return registry.delete(name);
+}
+
+/**
  * Names of the registered backends (a backend package found on first use is registered then).
  *
  * @example

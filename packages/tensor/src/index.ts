@@ -13,7 +13,7 @@
 
 export {
   type Backend, type BinaryKernel, type GemmArgs, getBackend, listBackends, type RecurrentForwardArgs, type RecurrentKernels,
-  type ReduceKernel, registerBackend, resetBackend, setBackend, type UnaryKernel,
+  type ReduceKernel, registerBackend, resetBackend, setBackend, type UnaryKernel, unregisterBackend,
 } from './backend.js';
 export { BACKEND_PACKAGES, type BackendPackage, type Discovery, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 export { jsBackend } from './backends/js/index.js';
