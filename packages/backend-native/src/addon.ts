@@ -20,6 +20,12 @@ export interface NativeInfo {
   best: SimdLevel;
   /** Threads (the calling one included) that large matrix products are split over. */
   threads: number;
+  /**
+   * 'tuned': glibc serves blocks up to 32 MiB from its heap and keeps freed memory (set when the
+   * addon loads; see the README); 'system': glibc's defaults (UNROLL_NATIVE_SYSTEM_MALLOC=1, or
+   * not glibc).
+   */
+  malloc: 'tuned' | 'system';
 }
 
 /** @internal The functions of build/Release/unroll_native.node (see src/native/addon.cc). */

@@ -60,7 +60,7 @@ export function isNativeAvailable(): boolean {
  * @example
  * ```ts
  * import { nativeInfo } from '@unroll/backend-native';
- * console.log(nativeInfo()); // { simd: 'avx512', best: 'avx512', threads: 2 }
+ * console.log(nativeInfo()); // { simd: 'avx512', best: 'avx512', threads: 2, malloc: 'tuned' }
  * ```
  */
 export function nativeInfo(): NativeInfo {

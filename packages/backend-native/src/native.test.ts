@@ -3,6 +3,8 @@ import {
   type TypedArray,
 } from '@unroll/tensor';
 import { describeBackendConformance, expectClose } from '@unroll/tensor/testing';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   isNativeAvailable, nativeBackend, nativeInfo, registerNativeBackend, type SimdLevel, setNativeThreads, setSimdLevel,
@@ -97,6 +99,16 @@ if (SKIP) {
       expect(setSimdLevel('avx512').simd).toBe(info.best === 'avx512' ? 'avx512' : info.best);
       expect(setSimdLevel('auto').simd).toBe(info.best);
       expect(() => setSimdLevel('sse9' as SimdLevel)).toThrow(TypeError);
+    });
+
+    it("tunes glibc's malloc when it loads, unless UNROLL_NATIVE_SYSTEM_MALLOC=1", () => {
+      const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime;
+      expect(nativeInfo().malloc).toBe(glibc ? 'tuned' : 'system');
+      const addon = fileURLToPath(new URL('../build/Release/unroll_native.node', import.meta.url));
+      const child = spawnSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(addon)}).info().malloc)`], {
+        env: { ...process.env, UNROLL_NATIVE_SYSTEM_MALLOC: '1' }, encoding: 'utf8',
+      });
+      expect(child.stdout.trim()).toBe('system');
     });
 
     it('registers as the "native" backend', () => {
