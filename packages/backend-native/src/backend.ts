@@ -130,8 +130,9 @@ export function makeNativeBackend(N: NativeAddon = requireAddon()): Backend {
 
     recurrentForward(a: RecurrentForwardArgs) {
       // sequences with lengths (and mixed dtypes) take the step-by-step loop over these kernels
-      const arrays = [a.gates, a.wHh, a.bHh, a.gh, a.h, a.c, a.y, a.hPrev, a.cPrev, a.tanhC].filter((x) => x !== null);
-      if (a.lengths !== undefined || !arrays.every((x) => sameFloat(a.gates, x))) {
+      const g = a.gates;
+      const same = (x: TypedArray | null): boolean => x === null || sameFloat(g, x);
+      if (a.lengths !== undefined || !(same(a.wHh) && same(a.bHh) && same(a.gh) && same(a.h) && same(a.c) && same(a.y) && same(a.hPrev) && same(a.cPrev) && same(a.tanhC))) {
         recurrentForwardLoop(backend, a);
         return;
       }
