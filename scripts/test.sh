@@ -2,10 +2,12 @@
 # The whole test suite on a fresh machine: installs pnpm if missing, the dependencies (building
 # the native kernels when a C++ compiler is there), type-checks, runs every package's tests on
 # the reference JS backend (tests read sources directly, no build needed), then runs the
-# backend-sensitive suites again on each fast backend that is available.
+# backend-sensitive suites again on each fast backend that is available. The WASM backend's
+# browser test needs Chromium (installed here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pnpm.sh
+bash scripts/ensure-chromium.sh
 pnpm install --frozen-lockfile
 native_built=0
 [ -f packages/backend-native/build/Release/unroll_native.node ] && native_built=1
