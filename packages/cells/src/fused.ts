@@ -1,7 +1,7 @@
 import { defineFunction, isGradEnabled } from '@unroll/autograd';
 import {
   allocArray, type Backend, copyRows, fillRows, getBackend, maskedRows, type RecurrentForwardArgs, recurrentForwardLoop,
-  Tensor, type TypedArray, zeroRows,
+  Tensor, type TypedArray, workArray, zeroRows,
 } from '@unroll/tensor';
 import { stepGradientSink } from './probe.js';
 
@@ -42,26 +42,6 @@ function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
   });
 }
 
-/** Largest work array (bytes) kept between calls; larger ones are allocated per call. */
-const SCRATCH_LIMIT = 4 * 1024 * 1024;
-const scratchArrays = new Map<string, TypedArray>();
-
-/**
- * A work array of n elements reused across calls (contents undefined): allocating a typed array
- * costs microseconds, which dominated a batch-1 step. `slot` names the use, so that arrays needed
- * at the same time never share memory.
- */
-function scratch(dtype: Tensor['dtype'], slot: string, n: number): TypedArray {
-  if (n * 8 > SCRATCH_LIMIT) return allocArray(dtype, n);
-  const key = `${dtype}:${slot}`;
-  let a = scratchArrays.get(key);
-  if (a === undefined || a.length < n) {
-    a = allocArray(dtype, n);
-    scratchArrays.set(key, a);
-  }
-  return a.length === n ? a : a.subarray(0, n);
-}
-
 /** fn with `arrays` declared unchanged while it runs (see `Backend.withReadOnly`). */
 function readOnly(be: Backend, arrays: readonly TypedArray[], fn: () => void): void {
   if (be.withReadOnly) be.withReadOnly(arrays, fn);
@@ -83,18 +63,18 @@ function forward(cfg: FusedConfig, save: boolean, [x, h0, c0, wIh, wHh, bIh, bHh
   const isGru = cfg.kind === 'gru';
   const isLstm = cfg.kind === 'lstm';
   // What backward reads is allocated per call when it will run (save), else reused work memory.
-  const keep = (slot: string, n: number): TypedArray => (save ? allocArray(dtype, n) : scratch(dtype, slot, n));
+  const keep = (slot: string, n: number): TypedArray => (save ? allocArray(dtype, n) : workArray(dtype, `fused:${slot}`, n));
   // (T*B, G) = x (T*B, D) W_ih^T, plus both biases (GRU: b_ih only; b_hh goes with gh)
   const gates = keep('gates', T * B * G);
   if (isGru) gates.set(bIh!.data, 0);
   else for (let j = 0; j < G; j++) gates[j] = bIh!.data[j]! + bHh!.data[j]!;
   fillRows(gates, T * B, G);
   gemm(false, true, T * B, G, D, x!.data, 0, wIh!.data, 0, 1, gates, 0);
-  const gh = isGru ? (save ? allocArray(dtype, T * B * G) : scratch(dtype, 'gh', B * G)) : null;
+  const gh = isGru ? (save ? allocArray(dtype, T * B * G) : workArray(dtype, 'fused:gh', B * G)) : null;
   // (T,B,H) per-step inputs are saved for backward only; inference keeps one step's worth
   const hPrev = save ? allocArray(dtype, T * B * H) : null;
   const cPrev = save && isLstm ? allocArray(dtype, T * B * H) : null;
-  const tanhC = isLstm ? (save ? allocArray(dtype, T * B * H) : scratch(dtype, 'tanhC', B * H)) : null;
+  const tanhC = isLstm ? (save ? allocArray(dtype, T * B * H) : workArray(dtype, 'fused:tanhC', B * H)) : null;
   const y = allocArray(dtype, T * B * H);
   const h = allocArray(dtype, B * H);
   const c = allocArray(dtype, B * H);

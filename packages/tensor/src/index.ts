@@ -18,6 +18,7 @@ export {
 export { BACKEND_PACKAGES, type BackendPackage, type Discovery, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 export { jsBackend } from './backends/js/index.js';
 export { copyRows, fillRows, maskedRows, recurrentForwardLoop, zeroRows } from './backends/recurrent-loop.js';
+export { workArray } from './work-arrays.js';
 export * from './creation.js';
 export { dispatch, getTapeHook, type OpAttrs, setTapeHook, type TapeHook } from './dispatch.js';
 export * from './dtype.js';

@@ -1,6 +1,7 @@
 import type { Backend, RecurrentForwardArgs } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
-import { allocArray, dtypeOfArray } from '../dtype.js';
+import { dtypeOfArray } from '../dtype.js';
+import { workArray } from '../work-arrays.js';
 
 /**
  * Rows of a batch that are past their sequence's end at time t (null when none or no lengths).
@@ -60,20 +61,6 @@ export function fillRows(a: TypedArray, rows: number, width: number): void {
   for (let done = 1; done < rows; done *= 2) a.copyWithin(done * width, 0, Math.min(done, rows - done) * width);
 }
 
-const work = new Map<string, TypedArray>();
-
-/** A reused (B,H) work block (contents undefined). */
-function workBlock(like: TypedArray, slot: string, n: number): TypedArray {
-  const dtype = dtypeOfArray(like)!;
-  const key = `${dtype}:${slot}`;
-  let a = work.get(key);
-  if (a === undefined || a.length < n) {
-    a = allocArray(dtype, n);
-    work.set(key, a);
-  }
-  return a.length === n ? a : a.subarray(0, n);
-}
-
 /**
  * The forward time loop of a recurrent layer over a backend's step kernels: per step, only
  * h W_hh^T (one gemm) and the fused gate kernel; W_hh is declared read-only for the loop
@@ -95,8 +82,9 @@ function workBlock(like: TypedArray, slot: string, n: number): TypedArray {
 export function recurrentForwardLoop(be: Backend, a: RecurrentForwardArgs): void {
   const { kind, T, B, H, gates, wHh, bHh, gh, h, c, y, hPrev, cPrev, tanhC, lengths } = a;
   const G = kind === 'lstm' ? 4 * H : kind === 'gru' ? 3 * H : H;
-  const hNew = workBlock(h, 'hNew', B * H);
-  const cNew = workBlock(h, 'cNew', B * H);
+  const dtype = dtypeOfArray(h)!;
+  const hNew = workArray(dtype, 'recurrentForwardLoop:hNew', B * H);
+  const cNew = workArray(dtype, 'recurrentForwardLoop:cNew', B * H);
   const recurrentProduct = (out: TypedArray, off: number): void =>
     be.gemm({ transA: false, transB: true, m: B, n: G, k: H, alpha: 1, a: h, aOffset: 0, lda: H, b: wHh, bOffset: 0, ldb: H, beta: 1, c: out, cOffset: off, ldc: G });
   const loop = (): void => {
