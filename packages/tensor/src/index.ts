@@ -18,7 +18,6 @@ export {
 export { BACKEND_PACKAGES, type BackendPackage, type Discovery, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 export { jsBackend } from './backends/js/index.js';
 export { copyRows, fillRows, maskedRows, recurrentForwardLoop, zeroRows } from './backends/recurrent-loop.js';
-export { workArray } from './work-arrays.js';
 export * from './creation.js';
 export { dispatch, getTapeHook, type OpAttrs, setTapeHook, type TapeHook } from './dispatch.js';
 export * from './dtype.js';
@@ -29,3 +28,4 @@ export { defaultGenerator, Generator, manualSeed } from './random.js';
 export { decodeSafetensors, encodeSafetensors, SAFETENSORS_MAX_HEADER_BYTES, type SafetensorsContents } from './safetensors.js';
 export { broadcastShapes, broadcastStrides, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from './shape.js';
 export { type NestedArray, Tensor, type TensorLike } from './tensor.js';
+export { workArray } from './work-arrays.js';
