@@ -1,10 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   type Backend, type GemmArgs, Generator, getBackend, jsBackend, listBackends, type RecurrentForwardArgs, recurrentForwardLoop, setBackend,
   type TypedArray,
 } from '@unroll/tensor';
 import { describeBackendConformance, expectClose } from '@unroll/tensor/testing';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   isNativeAvailable, nativeBackend, nativeInfo, registerNativeBackend, type SimdLevel, setNativeThreads, setSimdLevel,
