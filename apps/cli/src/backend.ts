@@ -1,29 +1,16 @@
-import { getBackend, listBackends, setBackend } from '@unroll/tensor';
-
-async function tryRegister(specifier: string, register: string): Promise<string | undefined> {
-  try {
-    const mod = (await import(specifier)) as Record<string, () => boolean>;
-    return mod[register]?.() ? undefined : 'it could not load';
-  } catch (e) {
-    return (e as Error).message.split('\n')[0];
-  }
-}
+import { BACKEND_PACKAGES, discoverBackend, getBackend, nodeLoaders } from '@unroll/tensor';
 
 /**
- * Picks the fastest available backend: native (a C++ addon built at install), then WASM, then
- * the reference JS one; `UNROLL_BACKEND=js|wasm|native` overrides. When the native kernels are
- * missing, says so once on stderr.
+ * The backend the CLI computes with: `@unroll/tensor`'s default, the fastest installed (native,
+ * then WASM, then the reference JS one; `UNROLL_BACKEND=js|wasm|native` overrides). An installed
+ * native package that cannot run is reported by `@unroll/tensor` itself; one that is not
+ * installed at all (an optional dependency skipped) gets a note here, once.
  */
-export async function selectBackend(): Promise<string> {
-  // optional dependencies: absent or unbuilt on some machines
-  const nativeProblem = await tryRegister('@unroll/backend-native', 'registerNativeBackend');
-  await tryRegister('@unroll/backend-wasm', 'registerWasmBackend');
-  const wanted = process.env.UNROLL_BACKEND;
-  if (wanted) setBackend(wanted);
-  else {
-    const best = ['native', 'wasm'].find((b) => listBackends().includes(b));
-    if (best) setBackend(best);
-    if (best !== 'native') process.stderr.write(`unroll: note: native kernels unavailable (${nativeProblem}); using the ${getBackend().name} backend\n`);
+export function selectBackend(): string {
+  const name = getBackend().name;
+  if (name !== 'native' && !process.env.UNROLL_BACKEND) {
+    const native = discoverBackend(BACKEND_PACKAGES.find((p) => p.name === 'native')!, nodeLoaders());
+    if (native.found === 'missing') process.stderr.write(`unroll: note: native kernels unavailable (${native.reason}); using the ${name} backend\n`);
   }
-  return getBackend().name;
+  return name;
 }

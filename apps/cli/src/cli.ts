@@ -4,7 +4,7 @@ import { buildProgram } from './program.js';
 
 async function main(): Promise<void> {
   try {
-    await selectBackend();
+    selectBackend();
     await buildProgram().parseAsync(process.argv);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);

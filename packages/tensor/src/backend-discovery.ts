@@ -44,11 +44,22 @@ export function nodeLoaders(): Loader[] {
   if (typeof proc?.getBuiltinModule !== 'function') return [];
   const nodeModule = proc.getBuiltinModule('node:module') as { createRequire(from: string): Loader } | undefined;
   const nodePath = proc.getBuiltinModule('node:path') as { resolve(...parts: string[]): string } | undefined;
+  const nodeFs = proc.getBuiltinModule('node:fs') as { realpathSync(p: string): string } | undefined;
   if (!nodeModule || !nodePath) return [];
   const bases: string[] = [];
   const here = import.meta.url;
   if (typeof here === 'string' && here.length > 0) bases.push(here);
-  if (proc.argv?.[1]) bases.push(nodePath.resolve(proc.argv[1]));
+  if (proc.argv?.[1]) {
+    // the script itself, not a bin symlink to it (npm's global bins are links)
+    const entry = nodePath.resolve(proc.argv[1]);
+    let real = entry;
+    try {
+      real = nodeFs?.realpathSync(entry) ?? entry;
+    } catch {
+      // not a file (node -e): resolve from where it says
+    }
+    bases.push(real);
+  }
   if (proc.cwd) bases.push(nodePath.resolve(proc.cwd(), 'index.js'));
   return bases.map((b) => nodeModule.createRequire(b));
 }

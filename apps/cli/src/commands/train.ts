@@ -1,5 +1,6 @@
 import { CharLMTrainer, sampleText } from '@unroll/tasks';
 import { loadMobyDick, readTextCorpus } from '@unroll/tasks/node';
+import { getBackend } from '@unroll/tensor';
 import { writeFileAtomic } from '@unroll/tensor/node';
 import { Command } from 'commander';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../args.js';
@@ -54,7 +55,7 @@ async function run(flags: TrainFlags): Promise<void> {
   const onSigint = () => { interrupted = true; };
   process.on('SIGINT', onSigint);
   const c = trainer.config;
-  log(`training a ${c.model.layers}-layer ${c.model.cell.toUpperCase()} (hidden ${c.model.hidden}, ${trainer.model.numParameters().toLocaleString('en')} parameters) on ${text.length.toLocaleString('en')} characters, vocabulary ${trainer.vocab.size}, seq ${c.seq}, batch ${c.batch}`);
+  log(`training a ${c.model.layers}-layer ${c.model.cell.toUpperCase()} (hidden ${c.model.hidden}, ${trainer.model.numParameters().toLocaleString('en')} parameters) on ${text.length.toLocaleString('en')} characters, vocabulary ${trainer.vocab.size}, seq ${c.seq}, batch ${c.batch}, ${getBackend().name} backend`);
   let valBpc: number | undefined;
   const started = Date.now();
   const tokens0 = trainer.tokens;
