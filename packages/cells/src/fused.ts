@@ -1,6 +1,6 @@
 import { defineFunction, isGradEnabled } from '@unroll/autograd';
 import {
-  allocArray, type Backend, copyRows, fillRows, getBackend, maskedRows, type RecurrentForwardArgs, recurrentForwardLoop,
+  allocArray, copyRows, fillRows, getBackend, maskedRows, type RecurrentForwardArgs, readOnlyDuring, recurrentForwardLoop,
   Tensor, type TypedArray, workArray, zeroRows,
 } from '@unroll/tensor';
 import { stepGradientSink } from './probe.js';
@@ -40,12 +40,6 @@ function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
     b, bOffset: bOff, ldb: ldb ?? (transB ? k : n),
     beta, c, cOffset: cOff, ldc: n,
   });
-}
-
-/** fn with `arrays` declared unchanged while it runs (see `Backend.withReadOnly`). */
-function readOnly(be: Backend, arrays: readonly TypedArray[], fn: () => void): void {
-  if (be.withReadOnly) be.withReadOnly(arrays, fn);
-  else fn();
 }
 
 /**
@@ -109,7 +103,7 @@ function backward(cfg: FusedConfig, ctx: Saved, [dy, dhN, dcN]: readonly (Tensor
   if (dcN) dc.set(dcN.data);
   const sink = stepGradientSink();
   // W_hh again read by every step
-  readOnly(be, [wHh!.data], () => {
+  readOnlyDuring(be, [wHh!.data], () => {
     for (let s = T - 1; s >= 0; s--) {
       const t = cfg.reverse ? T - 1 - s : s;
       const g0 = t * B * G;

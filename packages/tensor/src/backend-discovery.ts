@@ -86,7 +86,6 @@ function isNotFound(e: unknown, pkg: string): boolean {
  * ```
  */
 export function discoverBackend(p: BackendPackage, loaders: readonly Loader[]): Discovery {
-  let lastMissing = `${p.pkg} is not installed`;
   for (const load of loaders) {
     let mod: Record<string, unknown>;
     try {
@@ -98,8 +97,7 @@ export function discoverBackend(p: BackendPackage, loaders: readonly Loader[]): 
     const available = mod[p.available];
     const create = mod[p.create];
     if (typeof available !== 'function' || typeof create !== 'function') {
-      lastMissing = `${p.pkg} does not export ${p.available}() and ${p.create}()`;
-      return { found: 'unusable', reason: lastMissing };
+      return { found: 'unusable', reason: `${p.pkg} does not export ${p.available}() and ${p.create}()` };
     }
     try {
       if (!available()) return { found: 'unusable', reason: `${p.pkg} is installed but its kernels cannot run here${whyNot(mod)}` };
@@ -108,7 +106,7 @@ export function discoverBackend(p: BackendPackage, loaders: readonly Loader[]): 
     }
     return { found: 'backend', factory: create as () => Backend };
   }
-  return { found: 'missing', reason: lastMissing };
+  return { found: 'missing', reason: `${p.pkg} is not installed` };
 }
 
 /** The native package explains a failed addon load when asked for its info. */

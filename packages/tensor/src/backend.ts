@@ -1,4 +1,4 @@
-import { BACKEND_PACKAGES, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
+import { BACKEND_PACKAGES, type Discovery, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 import { jsBackend } from './backends/js/index.js';
 import type { TypedArray } from './dtype.js';
 import { ArgumentError } from './errors.js';
@@ -147,6 +147,24 @@ export interface Backend extends RecurrentKernels {
   recurrentForward?(args: RecurrentForwardArgs): void;
 }
 
+/**
+ * Runs fn with `arrays` declared unchanged while it runs: through `be.withReadOnly` where the
+ * backend has it (so a backend that copies its inputs copies them once), else fn directly.
+ *
+ * @example
+ * ```ts
+ * import { getBackend, readOnlyDuring } from '@unroll/tensor';
+ * const w = new Float32Array(16);
+ * readOnlyDuring(getBackend(), [w], () => {
+ *   // every kernel call here may read w without copying it again
+ * });
+ * ```
+ */
+export function readOnlyDuring(be: Backend, arrays: readonly TypedArray[], fn: () => void): void {
+  if (be.withReadOnly) be.withReadOnly(arrays, fn);
+  else fn();
+}
+
 const registry = new Map<string, () => Backend>([['js', jsBackend]]);
 let active: Backend | undefined;
 let loaders: () => readonly Loader[] = nodeLoaders;
@@ -201,14 +219,15 @@ export function listBackends(): string[] {
 }
 
 /** Registers the named backend package's backend when it is installed and can run here. */
-function discover(name: string): { ok: true } | { ok: false; reason: string } | undefined {
+function discover(name: string): Discovery | undefined {
   const p = BACKEND_PACKAGES.find((c) => c.name === name);
   if (!p) return undefined;
   const d = discoverBackend(p, loaders());
-  if (d.found !== 'backend') return { ok: false, reason: d.reason };
-  registry.set(name, d.factory);
-  discovered.add(name);
-  return { ok: true };
+  if (d.found === 'backend') {
+    registry.set(name, d.factory);
+    discovered.add(name);
+  }
+  return d;
 }
 
 /**
@@ -231,7 +250,7 @@ export function setBackend(backend: string | Backend): Backend {
   }
   if (!registry.has(backend)) {
     const found = discover(backend);
-    if (found && !found.ok) throw new ArgumentError(`setBackend: backend '${backend}' is not available: ${found.reason}`);
+    if (found && found.found !== 'backend') throw new ArgumentError(`setBackend: backend '${backend}' is not available: ${found.reason}`);
   }
   const factory = registry.get(backend);
   if (!factory) {
@@ -254,8 +273,8 @@ function selectDefault(): Backend {
   for (const p of BACKEND_PACKAGES) {
     if (!registry.has(p.name)) {
       const found = discover(p.name);
-      if (found && !found.ok) {
-        if (!found.reason.endsWith('is not installed')) problems.push(found.reason);
+      if (found && found.found !== 'backend') {
+        if (found.found === 'unusable') problems.push(found.reason); // not installed: nothing to say
         continue;
       }
     }

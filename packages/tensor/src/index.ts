@@ -12,8 +12,8 @@
  */
 
 export {
-  type Backend, type BinaryKernel, type GemmArgs, getBackend, listBackends, type RecurrentForwardArgs, type RecurrentKernels,
-  type ReduceKernel, registerBackend, resetBackend, setBackend, type UnaryKernel, unregisterBackend,
+  type Backend, type BinaryKernel, type GemmArgs, getBackend, listBackends, type RecurrentForwardArgs, type RecurrentKernels, 
+  type ReduceKernel, readOnlyDuring,registerBackend, resetBackend, setBackend, type UnaryKernel, unregisterBackend,
 } from './backend.js';
 export { BACKEND_PACKAGES, type BackendPackage, type Discovery, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 export { jsBackend } from './backends/js/index.js';

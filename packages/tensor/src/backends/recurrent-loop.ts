@@ -1,4 +1,4 @@
-import type { Backend, RecurrentForwardArgs } from '../backend.js';
+import { type Backend, type RecurrentForwardArgs, readOnlyDuring } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 import { dtypeOfArray } from '../dtype.js';
 import { workArray } from '../work-arrays.js';
@@ -124,6 +124,5 @@ export function recurrentForwardLoop(be: Backend, a: RecurrentForwardArgs): void
     }
   };
   // W_hh is read by every step: a backend that copies its inputs copies it once
-  if (be.withReadOnly) be.withReadOnly([wHh], loop);
-  else loop();
+  readOnlyDuring(be, [wHh], loop);
 }
