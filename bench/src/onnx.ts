@@ -6,10 +6,9 @@
  * state fed back (per token). Median and min-max over the runs.
  */
 import { noGrad } from '@unroll/autograd';
-import type { RecurrentState } from '@unroll/cells';
-import { oneHot, randint, setBackend, Tensor } from '@unroll/tensor';
+import { oneHot, randint, setBackend } from '@unroll/tensor';
 import * as ort from 'onnxruntime-node';
-import { buildBenchModel } from './cases/model.js';
+import { argmaxOf, buildBenchModel, greedyDecode } from './cases/model.js';
 import { useUnroll } from './impls/unroll.js';
 import { exportLstmLm } from './onnx-export.js';
 import { UNROLL_IMPLS } from './types.js';
@@ -42,11 +41,6 @@ async function timeRuns(fn: () => Promise<void> | void): Promise<number[]> {
   return out;
 }
 
-const argmax = (a: ArrayLike<number>, off: number): number => {
-  let best = 0;
-  for (let i = 1; i < V; i++) if (a[off + i]! > a[off + best]!) best = i;
-  return best;
-};
 
 // --- ONNX Runtime ---
 const session = await ort.InferenceSession.create(exportLstmLm(lstm, head), { intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'] });
@@ -62,25 +56,14 @@ const ortSample = async () => {
     const out = await session.run({ x: new ort.Tensor('float32', x, [1, 1, V]), h0: h, c0: c });
     h = out.h as ort.Tensor;
     c = out.c as ort.Tensor;
-    tok = argmax(out.logits!.data as Float32Array, 0);
+    tok = argmaxOf(out.logits!.data as Float32Array);
   }
 };
 
 // --- Unroll ---
 const unrollSeq = () => noGrad(() => head.forward(lstm.forward(xSeq).output));
 const unrollSample = () => {
-  let state: RecurrentState | undefined;
-  let tok = 0;
-  for (let i = 0; i < TOKENS; i++) {
-    const x = new Float32Array(V);
-    x[tok] = 1;
-    const logits = noGrad(() => {
-      const out = lstm.forward(new Tensor(x, [1, 1, V]), { state });
-      state = out.state;
-      return head.forward(out.output);
-    });
-    tok = argmax(logits.data, 0);
-  }
+  greedyDecode(lstm, head, V, TOKENS);
 };
 
 const rows: string[] = [];

@@ -4,13 +4,10 @@
  * noGrad. A sample is a whole sequence of `tokens` tokens from a zero state; the figure is its
  * time divided by `tokens`.
  */
-import { noGrad } from '@unroll/autograd';
-import type { RecurrentState } from '@unroll/cells';
-import { Tensor } from '@unroll/tensor';
 import { useUnroll } from '../impls/unroll.js';
 import { timeIt } from '../timing.js';
 import type { ChildReply, Impl, ModelSpec, Sampling } from '../types.js';
-import { argmaxOf, buildBenchModel, inferTiming } from './model.js';
+import { buildBenchModel, greedyDecode, inferTiming } from './model.js';
 
 export async function inferUnroll(impl: Impl, m: ModelSpec, tokens: number, s: Sampling): Promise<ChildReply> {
   const sel = await useUnroll(impl);
@@ -21,19 +18,7 @@ export async function inferUnroll(impl: Impl, m: ModelSpec, tokens: number, s: S
   head.eval();
   let checksum = 0;
   const generate = (): void => {
-    let state: RecurrentState | undefined;
-    let tok = 0;
-    for (let i = 0; i < tokens; i++) {
-      const x = new Float32Array(V);
-      x[tok] = 1;
-      const logits = noGrad(() => {
-        const out = rnn.forward(new Tensor(x, [1, 1, V]), { state });
-        state = out.state;
-        return head.forward(out.output); // (1,1,V)
-      });
-      tok = argmaxOf(logits.data);
-      checksum += tok;
-    }
+    checksum += greedyDecode(rnn, head, V, tokens);
   };
   const t = await timeIt(generate, inferTiming(s));
   return {

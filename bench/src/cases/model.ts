@@ -1,8 +1,8 @@
 /** Shared bits of the recurrent cases: the model, sizes, labels and the sampling policy. */
 
-import { Linear } from '@unroll/autograd';
-import { GRU, LSTM, type RecurrentLayer } from '@unroll/cells';
-import { Generator } from '@unroll/tensor';
+import { Linear, noGrad } from '@unroll/autograd';
+import { GRU, LSTM, type RecurrentLayer, type RecurrentState } from '@unroll/cells';
+import { Generator, Tensor } from '@unroll/tensor';
 import type { TimeOptions } from '../timing.js';
 import type { ModelSpec, Sampling } from '../types.js';
 
@@ -44,4 +44,27 @@ export function buildBenchModel(m: Pick<ModelSpec, 'cell' | 'vocab' | 'hidden' |
   const rnn = m.cell === 'lstm' ? new LSTM(m.vocab, m.hidden, opts) : new GRU(m.vocab, m.hidden, opts);
   const head = new Linear(m.hidden, m.vocab, { generator: g });
   return { rnn, head, g };
+}
+
+/**
+ * Greedy batch-1 generation as `sampleChars` does it: per token, one-hot (1,1,V) -> the recurrent
+ * layer with the state fed back (T = 1) -> head -> argmax read in JS, under noGrad, from a zero
+ * state and token 0. Returns the sum of the tokens (a checksum that keeps the work observable).
+ */
+export function greedyDecode(rnn: RecurrentLayer, head: Linear, vocab: number, tokens: number): number {
+  let state: RecurrentState | undefined;
+  let tok = 0;
+  let checksum = 0;
+  for (let i = 0; i < tokens; i++) {
+    const x = new Float32Array(vocab);
+    x[tok] = 1;
+    const logits = noGrad(() => {
+      const out = rnn.forward(new Tensor(x, [1, 1, vocab]), { state });
+      state = out.state;
+      return head.forward(out.output); // (1,1,V)
+    });
+    tok = argmaxOf(logits.data);
+    checksum += tok;
+  }
+  return checksum;
 }
