@@ -1,5 +1,5 @@
 import {
-  ArgumentError, add, type DType, defaultGenerator, formatShape, type Generator, gemm, indexSelect,
+  ArgumentError, add, checkPositiveInt, type DType, defaultGenerator, formatShape, type Generator, gemm, indexSelect,
   mean, mul, ne, ones, rand, reshape, ShapeError, sqrt, sub, type Tensor, variance, zeros,
 } from '@unroll/tensor';
 import { init } from './init.js';
@@ -9,10 +9,6 @@ import { Module, Parameter } from './module.js';
 export interface LayerOptions {
   dtype?: DType;
   generator?: Generator;
-}
-
-function positiveInt(layer: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(`${layer}: ${name} must be a positive integer, got ${v}`);
 }
 
 /**
@@ -31,8 +27,8 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LayerOptions & { bias?: boolean } = {}) {
     super();
-    positiveInt('Linear', 'inFeatures', inFeatures);
-    positiveInt('Linear', 'outFeatures', outFeatures);
+    checkPositiveInt('Linear', 'inFeatures', inFeatures);
+    checkPositiveInt('Linear', 'outFeatures', outFeatures);
     const { dtype = 'float32', generator = defaultGenerator, bias = true } = opts;
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = new Parameter(init.uniform_(zeros([outFeatures, inFeatures], { dtype }), -bound, bound, { generator }));
@@ -68,8 +64,8 @@ export class Embedding extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: LayerOptions & { paddingIdx?: number } = {}) {
     super();
-    positiveInt('Embedding', 'numEmbeddings', numEmbeddings);
-    positiveInt('Embedding', 'embeddingDim', embeddingDim);
+    checkPositiveInt('Embedding', 'numEmbeddings', numEmbeddings);
+    checkPositiveInt('Embedding', 'embeddingDim', embeddingDim);
     const { dtype = 'float32', generator = defaultGenerator, paddingIdx } = opts;
     if (paddingIdx !== undefined && (!Number.isInteger(paddingIdx) || paddingIdx < 0 || paddingIdx >= numEmbeddings)) {
       throw new ArgumentError(`Embedding: paddingIdx ${paddingIdx} is out of range [0, ${numEmbeddings})`);
@@ -134,7 +130,7 @@ export class LayerNorm extends Module {
 
   constructor(readonly dim: number, readonly eps = 1e-5, opts: { dtype?: DType } = {}) {
     super();
-    positiveInt('LayerNorm', 'dim', dim);
+    checkPositiveInt('LayerNorm', 'dim', dim);
     this.weight = new Parameter(ones([dim], { dtype: opts.dtype ?? 'float32' }));
     this.bias = new Parameter(zeros([dim], { dtype: opts.dtype ?? 'float32' }));
   }

@@ -53,3 +53,21 @@ export function renameFormatError<T>(fn: () => T, rename: (message: string) => s
 export function formatShape(shape: readonly number[]): string {
   return `(${shape.join(',')})`;
 }
+
+/**
+ * Checks that `value` is a positive integer (a size, a count, a step), else throws an
+ * ArgumentError naming where it was given: `${where}: ${name} must be a positive integer, got ${value}`.
+ * With `{ orZero: true }` zero passes too (sizes where 0 means "none").
+ *
+ * @example
+ * ```ts
+ * import { checkPositiveInt } from '@unroll/tensor';
+ * checkPositiveInt('Linear', 'inFeatures', 4); // ok
+ * checkPositiveInt('Linear', 'inFeatures', 2.5); // throws ArgumentError('Linear: inFeatures must be a positive integer, got 2.5')
+ * ```
+ */
+export function checkPositiveInt(where: string, name: string, value: number, opts: { orZero?: boolean } = {}): void {
+  if (Number.isSafeInteger(value) && (value > 0 || (opts.orZero === true && value === 0))) return;
+  const what = opts.orZero === true ? '0 or a positive integer' : 'a positive integer';
+  throw new ArgumentError(`${where}: ${name} must be ${what}, got ${value}`);
+}
