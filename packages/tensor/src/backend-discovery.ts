@@ -1,4 +1,4 @@
-import type { Backend } from './backend.js';
+import type { Backend } from './backend-contract.js';
 
 /** A backend package that `@unroll/tensor` looks for when it is installed beside it. */
 export interface BackendPackage {

@@ -1,4 +1,5 @@
 import type { Tensor } from './tensor.js';
+import type { OpName } from './vocabulary.js';
 
 /** Attributes an op records beside its inputs (axes, shapes, scalars). */
 export type OpAttrs = Readonly<Record<string, unknown>>;
@@ -9,7 +10,7 @@ export type OpAttrs = Readonly<Record<string, unknown>>;
  */
 export interface TapeHook {
   /** Called after each op whose inputs include a tensor that requires grad. */
-  record(op: string, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs): void;
+  record(op: OpName, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs): void;
   /** Runs reverse-mode differentiation from `root` (called by `Tensor.backward`). */
   backward(root: Tensor, grad?: Tensor): void;
   /** False inside `noGrad`. */
@@ -32,7 +33,7 @@ export function getTapeHook(): TapeHook | undefined {
  * The one dispatch point of the tensor package: every differentiable op computes its output
  * through here, so a tape can record it. Ops whose inputs need no gradient skip recording.
  */
-export function dispatch(op: string, inputs: readonly Tensor[], attrs: OpAttrs, compute: () => Tensor): Tensor {
+export function dispatch(op: OpName, inputs: readonly Tensor[], attrs: OpAttrs, compute: () => Tensor): Tensor {
   const out = compute();
   if (hook !== undefined) {
     for (const t of inputs) {

@@ -11,10 +11,8 @@
  * ```
  */
 
-export {
-  type Backend, type BinaryKernel, type GemmArgs, getBackend, listBackends, type RecurrentForwardArgs, type RecurrentKernels, 
-  type ReduceKernel, readOnlyDuring,registerBackend, resetBackend, setBackend, type UnaryKernel, unregisterBackend,
-} from './backend.js';
+export { getBackend, listBackends, readOnlyDuring, registerBackend, resetBackend, setBackend, unregisterBackend } from './backend.js';
+export type { Backend, GemmArgs, RecurrentForwardArgs, RecurrentKernels } from './backend-contract.js';
 export { BACKEND_PACKAGES, type BackendPackage, type Discovery, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 export { jsBackend } from './backends/js/index.js';
 export { copyRows, fillRows, maskedRows, recurrentForwardLoop, zeroRows } from './backends/recurrent-loop.js';
@@ -28,4 +26,8 @@ export { defaultGenerator, Generator, manualSeed } from './random.js';
 export { decodeSafetensors, encodeSafetensors, SAFETENSORS_MAX_HEADER_BYTES, type SafetensorsContents } from './safetensors.js';
 export { broadcastShapes, broadcastStrides, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from './shape.js';
 export { type NestedArray, Tensor, type TensorLike } from './tensor.js';
+export {
+  ACTIVATION_KERNELS, type ActivationKernel, BINARY_KERNELS, type BinaryKernel, FIRST_COMPARISON, OP_NAMES, type OpName,
+  REDUCE_KERNELS, type ReduceKernel, UNARY_KERNELS, type UnaryKernel,
+} from './vocabulary.js';
 export { workArray } from './work-arrays.js';

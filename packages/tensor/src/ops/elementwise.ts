@@ -1,12 +1,18 @@
-import { type BinaryKernel, getBackend, type UnaryKernel } from '../backend.js';
+import { getBackend } from '../backend.js';
 import { dispatch } from '../dispatch.js';
 import { allocArray, assertDType, type DType, isFloat, promoteTypes } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
+import type { BinaryKernel, OpName, UnaryKernel } from '../vocabulary.js';
 import { assertTensor, asTensor } from './util.js';
 
-function unaryOp(op: UnaryKernel, x: Tensor, attrs: Record<string, number> = {}, p0?: number, p1?: number): Tensor {
+/** The unary kernels that are ops of their own (`neg`, `exp`...; not `copy` or `step`). */
+type UnaryOp = Extract<UnaryKernel, OpName>;
+/** The binary kernels that are ops of their own (the `pow` op is the unary one: x^p). */
+type BinaryOp = Exclude<Extract<BinaryKernel, OpName>, 'pow'>;
+
+function unaryOp(op: UnaryOp, x: Tensor, attrs: Record<string, number> = {}, p0?: number, p1?: number): Tensor {
   assertTensor(op, x);
   return dispatch(op, [x], attrs, () => {
     const dtype = x.dtype === 'int32' && op !== 'neg' && op !== 'abs' && op !== 'relu' && op !== 'square' && op !== 'sign' && op !== 'clip' ? 'float32' : x.dtype;
@@ -46,7 +52,7 @@ function scalarDType(hint: DType, v: TensorLike): DType {
   return hint === 'int32' && typeof v === 'number' && !Number.isInteger(v) ? 'float32' : hint;
 }
 
-function binaryOp(op: BinaryKernel, a: TensorLike, b: TensorLike): Tensor {
+function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   const dtypeHint = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
   const ta = asTensor(op, a, scalarDType(dtypeHint, a));
   const tb = asTensor(op, b, scalarDType(dtypeHint, b));

@@ -1,4 +1,4 @@
-import type { BinaryKernel, UnaryKernel } from '../../backend.js';
+import type { BinaryKernel, UnaryKernel } from '../../backend-contract.js';
 import type { TypedArray } from '../../dtype.js';
 
 type Unary = (v: number, p0: number, p1: number) => number;

@@ -1,4 +1,4 @@
-import type { GemmArgs } from '../../backend.js';
+import type { GemmArgs } from '../../backend-contract.js';
 
 // Cache blocking: a KC x NC panel of op(B) and an MC x KC block of op(A) are packed into
 // contiguous float64 buffers, 4-wide strips each, so the 4x4 register tile reads both

@@ -1,4 +1,4 @@
-import type { Backend } from '../../backend.js';
+import type { Backend } from '../../backend-contract.js';
 import { binaryJs, copyStridedJs, unaryJs, whereJs } from './elementwise.js';
 import { gemmJs } from './gemm.js';
 import { activationBackwardJs, gruBackwardJs, gruForwardJs, lstmBackwardJs, lstmForwardJs } from './recurrent.js';

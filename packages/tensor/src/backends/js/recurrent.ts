@@ -1,4 +1,4 @@
-import type { RecurrentKernels } from '../../backend.js';
+import type { ActivationKernel, RecurrentKernels } from '../../backend-contract.js';
 import type { TypedArray } from '../../dtype.js';
 import { sigmoid } from './elementwise.js';
 
@@ -91,7 +91,7 @@ export const gruBackwardJs: RecurrentKernels['gruBackward'] = (B, H, gi, gh, hPr
 };
 
 /** dx = dy * f'(x) given y = f(x), for tanh, relu and sigmoid. */
-export function activationBackwardJs(kind: 'tanh' | 'relu' | 'sigmoid', y: TypedArray, dy: TypedArray, out: TypedArray): void {
+export function activationBackwardJs(kind: ActivationKernel, y: TypedArray, dy: TypedArray, out: TypedArray): void {
   const n = y.length;
   if (kind === 'tanh') for (let i = 0; i < n; i++) { const v = y[i]!; out[i] = dy[i]! * (1 - v * v); }
   else if (kind === 'sigmoid') for (let i = 0; i < n; i++) { const v = y[i]!; out[i] = dy[i]! * v * (1 - v); }

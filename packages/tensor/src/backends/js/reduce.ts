@@ -1,4 +1,4 @@
-import type { ReduceKernel } from '../../backend.js';
+import type { ReduceKernel } from '../../backend-contract.js';
 import type { TypedArray } from '../../dtype.js';
 
 /** Reduces the middle axis of (outer, n, inner) into out (outer, inner). */
