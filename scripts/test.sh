@@ -13,6 +13,7 @@ native_built=0
 [ -f packages/backend-native/build/Release/unroll_native.node ] && native_built=1
 # without a compiler the addon is not built: its own tests then skip instead of failing
 [ "$native_built" = 1 ] || export UNROLL_SKIP_NATIVE=1
+pnpm run lint       # biome over every package (src, assembly, scripts), bench and the root files
 pnpm run typecheck
 pnpm run test
 suites=(--filter=@unroll/tensor --filter=@unroll/autograd --filter=@unroll/cells --filter=@unroll/tasks)

@@ -1,7 +1,7 @@
 // Micro-benchmarks of the native kernels: `pnpm --filter @unroll/backend-native bench`
 // (options: --quick, --simd=avx2|scalar). Prints GFLOP/s of square float32 gemm with 1 and 2
 // threads and per-call times of the LSTM time-step kernels, next to the JS backend.
-import { jsBackend, type Backend, type GemmArgs } from '@unroll/tensor';
+import { type Backend, type GemmArgs, jsBackend } from '@unroll/tensor';
 import { nativeBackend, nativeInfo, setNativeThreads, setSimdLevel } from '../src/index.js';
 
 const quick = process.argv.includes('--quick');
