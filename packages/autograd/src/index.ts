@@ -28,4 +28,4 @@ export { bceWithLogits, type CrossEntropyOptions, crossEntropy, gaussianKL, mse,
 export { Buffer, Module, Parameter } from './module.js';
 export * from './optim/index.js';
 export { RULES, type Rule, type RuleContext, reduceToShape } from './rules.js';
-export { attachNode, type BackwardFn, detectAnomaly, isGradEnabled, Node, noGrad } from './tape.js';
+export { attachNode, type BackwardFn, detectAnomaly, isGradEnabled, Node, type NodeOrigin, noGrad } from './tape.js';

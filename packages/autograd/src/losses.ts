@@ -17,22 +17,22 @@ export interface CrossEntropyOptions {
 }
 
 interface CeCtx { probs: Float64Array; w: Float64Array; targets: Int32Array; rows: number; cols: number; wsum: number; reduction: Reduction; shape: readonly number[] }
+/** The non-tensor arguments: each target's weight (0: skipped) and the reduction. */
+interface CeAttrs { w: Float64Array; reduction: Reduction }
 
-const crossEntropyFn = defineFunction<CeCtx>({
+// inputs: logits (..., C), targets (...) int32
+const crossEntropyFn = defineFunction<CeCtx, CeAttrs>({
   name: 'crossEntropy',
-  forward([logits, targets, weight, red]) {
-    const reduction = (['mean', 'sum', 'none'] as const)[red!.data[0]!]!;
+  forward([logits, targets], { w, reduction }) {
     const cols = logits!.shape[logits!.ndim - 1]!;
     const rows = targets!.size;
     const x = logits!.data;
     const t = targets!.data as Int32Array;
     const probs = new Float64Array(rows * cols);
-    const w = new Float64Array(rows);
     const per = allocArray(logits!.dtype, rows);
     let total = 0;
     let wsum = 0;
     for (let r = 0; r < rows; r++) {
-      w[r] = weight!.data[r]!;
       if (w[r] === 0) continue;
       const o = r * cols;
       let m = -Infinity;
@@ -66,7 +66,7 @@ const crossEntropyFn = defineFunction<CeCtx>({
       for (let j = 0; j < cols; j++) d[o + j] = probs[o + j]! * scale;
       d[o + targets[r]!] = d[o + targets[r]!]! - scale;
     }
-    return [new Tensor(d, ctx.shape), null, null, null];
+    return [new Tensor(d, ctx.shape), null];
   },
 });
 
@@ -101,9 +101,10 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
     if (!(t >= 0 && t < cols)) throw new ArgumentError(`crossEntropy: target ${t} at position ${i} is out of range [0, ${cols})`);
     w[i] = weight === undefined ? 1 : weight.data[i]!;
   }
-  const red = new Tensor(Int32Array.of(['mean', 'sum', 'none'].indexOf(reduction)), []);
-  if (red.data[0]! < 0) throw new ArgumentError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got '${reduction}'`);
-  return crossEntropyFn([logits, targets, new Tensor(w, targets.shape), red])[0]!;
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new ArgumentError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got '${reduction}'`);
+  }
+  return crossEntropyFn([logits, targets], { w, reduction })[0]!;
 }
 
 function reduce(x: Tensor, reduction: Reduction, fn: string): Tensor {

@@ -1,6 +1,6 @@
 import {
   abs, add, astype, broadcastTo, clip, concat, div, exp, Generator, gather, gemm, gt, indexAdd,
-  indexSelect, log, logSoftmax, logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, pad,
+  indexSelect, log, logSoftmax, logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, OP_NAMES, pad,
   permute, pow, rand, randn, relu, reshape, scatterAdd, sigmoid, slice, softmax, split, sqrt, square,
   stack, sub, sum, type Tensor, tanh, tensor, transpose, variance, where,
 } from '@unroll/tensor';
@@ -77,6 +77,9 @@ const cases: Record<string, () => void> = {
 };
 
 describe('gradient rules', () => {
+  it('has exactly one entry (a rule or null) per dispatched op name', () => {
+    expect(Object.keys(RULES).sort()).toEqual([...OP_NAMES].sort());
+  });
   it('every differentiable rule has a gradcheck case', () => {
     const differentiable = Object.entries(RULES).filter(([, rule]) => rule !== null).map(([name]) => name);
     expect(differentiable.filter((n) => !(n in cases))).toEqual([]);

@@ -1,8 +1,9 @@
 import {
   add, allocArray, broadcastTo, type DType, div, eq, exp, formatShape, gather, gemm, getBackend, gt, indexAdd,
-  indexSelect, matmul, mul, neg, type OpAttrs, permute, reshape, ShapeError, type SliceSpec, scatterAdd,
+  indexSelect, matmul, mul, neg, type OpAttrs, type OpName, permute, reshape, ShapeError, type SliceSpec, scatterAdd,
   scatterStrided, sign, slice, split, stridesOf, sub, sum, Tensor, transpose, where, zeros,
 } from '@unroll/tensor';
+import { GradientError } from './errors.js';
 
 /** What a gradient rule sees of the op it differentiates. */
 export interface RuleContext {
@@ -47,10 +48,17 @@ function expandReduced(g: Tensor, shape: readonly number[], axes: readonly numbe
 const atLeast2d = (t: Tensor, asRow: boolean): Tensor => (t.ndim === 1 ? reshape(t, asRow ? [1, t.shape[0]!] : [t.shape[0]!, 1]) : t);
 
 /**
- * Every gradient rule, keyed by the op name the tensor package dispatches. `null` marks ops that
- * are not differentiable (their outputs are constants to the tape).
+ * Every gradient rule, keyed by the op name the tensor package dispatches (`OpName`): an op
+ * without an entry is a compile-time error. `null` marks ops that are not differentiable (their
+ * outputs are constants to the tape).
+ *
+ * @example
+ * ```ts
+ * import { RULES } from '@unroll/autograd';
+ * console.log(RULES.eq === null); // true: comparisons have no gradient
+ * ```
  */
-export const RULES: Readonly<Record<string, Rule | null>> = {
+export const RULES: Readonly<Record<OpName, Rule | null>> = {
   // elementwise binary (broadcast gradients are reduced by the engine)
   add: (g) => [g, g],
   sub: (g) => [g, neg(g)],
@@ -150,13 +158,16 @@ export const RULES: Readonly<Record<string, Rule | null>> = {
   scatterAdd: (g, { inputs: [, idx], attrs }) => [g, null, gather(g, attrs.axis as number, idx!)],
 
   // not differentiable
-  eq: null, ne: null, lt: null, le: null, gt: null, ge: null, sign: null, floor: null, step: null,
+  eq: null, ne: null, lt: null, le: null, gt: null, ge: null, sign: null,
 };
 
-/** The rule for an op; null when the op is not differentiable; throws for an unknown op. */
-export function ruleFor(op: string): Rule | null {
+/**
+ * The rule for an op; null when the op is not differentiable. Throws for a name outside
+ * `OpName` (reachable only from untyped callers).
+ */
+export function ruleFor(op: OpName): Rule | null {
   const rule = RULES[op];
-  if (rule === undefined) throw new Error(`autograd: no gradient rule for op '${op}'`);
+  if (rule === undefined) throw new GradientError(`autograd: no gradient rule for op '${op}' (not one of OP_NAMES)`);
   return rule;
 }
 

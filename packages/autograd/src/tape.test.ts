@@ -4,7 +4,7 @@ import {
 } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  AnomalyError, assertGradcheck, defineFunction, detectAnomaly, GradientError, grad, isGradEnabled, noGrad,
+  AnomalyError, assertGradcheck, defineFunction, detectAnomaly, GradientError, grad, isGradEnabled, type Node, noGrad,
   valueAndGrad,
 } from './index.js';
 
@@ -266,6 +266,28 @@ describe('defineFunction', () => {
     assertGradcheck((x, y) => prodSum([x!, y!])[0]!.exp(), [a, b]);
     assertGradcheck((x, y) => prodSum([x!, y!])[1]!.square(), [a, b]);
     assertGradcheck((x, y) => { const [pp, ss] = prodSum([x!, y!]); return pp!.mul(ss!); }, [a, b]);
+  });
+
+  it('takes non-tensor attributes: forward reads them per call, backward through ctx', () => {
+    const scale = defineFunction<{ by: number }, { by: number }>({
+      name: 'scale',
+      forward: ([x], { by }) => ({ outputs: [mul(x!, by)], ctx: { by } }),
+      backward: ({ by }, [g]) => [g ? mul(g, by) : null],
+    });
+    const x = f64([1, 2]).requiresGrad_();
+    const y = scale([x], { by: 3 })[0]!;
+    close(y.data, [3, 6]);
+    add(y, scale([x], { by: -0.5 })[0]!).sum().backward();
+    close(x.grad!.data, [2.5, 2.5]);
+    assertGradcheck((a) => scale([a!], { by: 1.5 })[0]!.tanh(), [randn([2, 2], { dtype: 'float64', generator: new Generator(2) })]);
+  });
+
+  it('records built-in ops by OpName and defined functions by their own name', () => {
+    const x = f64([1, 2]).requiresGrad_();
+    const y = x.exp();
+    expect((y.gradNode as { node: Node }).node.origin).toEqual({ kind: 'op', op: 'exp' });
+    const z = cube([x])[0]!;
+    expect((z.gradNode as { node: Node }).node.origin).toEqual({ kind: 'function', name: 'cube' });
   });
 
   it('both outputs used downstream in one graph sum their contributions at the node', () => {

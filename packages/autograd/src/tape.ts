@@ -1,18 +1,39 @@
-import { add, formatShape, type OpAttrs, ones, setTapeHook, shapesEqual, Tensor } from '@unroll/tensor';
+import { add, formatShape, type OpAttrs, type OpName, ones, setTapeHook, shapesEqual, Tensor } from '@unroll/tensor';
 import { AnomalyError, GradientError } from './errors.js';
 import { reduceToShape, ruleFor } from './rules.js';
 
 /** Computes input gradients from output gradients (null where an output got no gradient). */
 export type BackwardFn = (gradOutputs: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
 
-/** One recorded operation: its inputs and how to send gradients back to them. */
+/**
+ * What a node differentiates: a built-in op of `@unroll/tensor` (its rule in `RULES`) or a
+ * function from `defineFunction` (its own backward), named by the function.
+ */
+export type NodeOrigin = { kind: 'op'; op: OpName } | { kind: 'function'; name: string };
+
+/**
+ * One recorded operation: its inputs and how to send gradients back to them.
+ *
+ * @example
+ * ```ts
+ * import { Node } from '@unroll/autograd';
+ * import { tensor } from '@unroll/tensor';
+ * const x = tensor([1, 2]).requiresGrad_();
+ * const node = new Node({ kind: 'function', name: 'identity' }, [x], 1, ([g]) => [g]);
+ * console.log(node.name); // 'identity'
+ * ```
+ */
 export class Node {
+  /** The op's or the function's name, for messages. */
+  readonly name: string;
   constructor(
-    readonly name: string,
+    readonly origin: NodeOrigin,
     readonly inputs: readonly Tensor[],
     readonly numOutputs: number,
     readonly backward: BackwardFn,
-  ) {}
+  ) {
+    this.name = origin.kind === 'op' ? origin.op : origin.name;
+  }
 }
 
 /** What a tensor's `gradNode` slot holds: the node that produced it and which output it is. */
@@ -80,11 +101,11 @@ function slotOf(t: Tensor): GradSlot | undefined {
   return t.gradNode as GradSlot | undefined;
 }
 
-function record(op: string, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs): void {
+function record(op: OpName, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs): void {
   const rule = ruleFor(op);
-  if (rule === null) return; // not differentiable (comparisons, argmax...): output is a constant
+  if (rule === null) return; // not differentiable (comparisons): output is a constant
   const ctx = { inputs, output, attrs };
-  attachNode(new Node(op, inputs, 1, (g) => (g[0] ? rule(g[0], ctx) : inputs.map(() => null))), [output]);
+  attachNode(new Node({ kind: 'op', op }, inputs, 1, (g) => (g[0] ? rule(g[0], ctx) : inputs.map(() => null))), [output]);
 }
 
 /** Nodes reachable from `root`, inputs before users (iterative: long chains do not overflow). */
