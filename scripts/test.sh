@@ -2,26 +2,46 @@
 # The whole test suite on a fresh machine: installs pnpm if missing, the dependencies (building
 # the native kernels when a C++ compiler is there), type-checks, runs every package's tests on
 # the reference JS backend (tests read sources directly, no build needed), then runs the
-# backend-sensitive suites again on each fast backend that is available. The WASM backend's
-# browser test needs Chromium (installed here when missing).
+# backend-sensitive suites again on each fast backend that is available (on native also the
+# CLI's suite, and tensor and cells once more on the AVX2 kernels when the CPU has AVX-512).
+# The WASM backend's browser test needs Chromium (installed here when missing).
+#
+# Under CI (CI=true), a native build that failed on a machine with a C++ compiler fails the run
+# (scripts/native-status.sh prints the compiler output); without a compiler the native suites
+# are skipped, as a user's install falls back to WASM/JS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pnpm.sh
 bash scripts/ensure-chromium.sh
 pnpm install --frozen-lockfile
-native_built=0
-[ -f packages/backend-native/build/Release/unroll_native.node ] && native_built=1
-# without a compiler the addon is not built: its own tests then skip instead of failing
-[ "$native_built" = 1 ] || export UNROLL_SKIP_NATIVE=1
+native=$(bash scripts/native-status.sh)
+# without the addon, its own tests skip instead of failing
+[ "$native" = built ] || export UNROLL_SKIP_NATIVE=1
+
+# Tests never replay turbo's cache (--force): a cached result is keyed on the package's files
+# and dependencies' sources, not on the native addon that the native reruns load, nor on
+# UNROLL_NATIVE_SIMD (the AVX2 rerun below would replay the AVX-512 run's log).
+turbo_test() { pnpm exec turbo run test "$@" --force; }
+
 pnpm run lint       # biome over every package (src, assembly, scripts), bench and the root files
 pnpm run typecheck
-pnpm run test
+turbo_test
 suites=(--filter=@unroll/tensor --filter=@unroll/autograd --filter=@unroll/cells --filter=@unroll/tasks)
-if [ "$native_built" = 1 ]; then
-  echo "== the same suites on the native backend"
-  UNROLL_TEST_BACKEND=native pnpm exec turbo run test "${suites[@]}"
+if [ "$native" = built ]; then
+  simd=$(node -p "require('./packages/backend-native/build/Release/unroll_native.node').info().best")
+  echo "== the same suites and the CLI's on the native backend ($simd kernels, the best this CPU has)"
+  UNROLL_TEST_BACKEND=native turbo_test "${suites[@]}" --filter=@unroll/cli
+  if [ "$simd" = avx512 ]; then
+    echo "== tensor and cells again on the native AVX2 kernels (UNROLL_NATIVE_SIMD=avx2)"
+    UNROLL_TEST_BACKEND=native UNROLL_NATIVE_SIMD=avx2 turbo_test --filter=@unroll/tensor --filter=@unroll/cells
+    exercised="avx512, avx2 and scalar (all three compiled paths)"
+  else
+    exercised="$simd and below; this CPU has no AVX-512, so the AVX-512 kernels were NOT run"
+  fi
 else
-  echo "== native backend not built here (no C++ toolchain?): its suites are skipped"
+  echo "== native backend not built here: its suites are skipped"
+  exercised="none (native addon not built)"
 fi
 echo "== the same suites on the wasm backend"
-UNROLL_TEST_BACKEND=wasm pnpm exec turbo run test "${suites[@]}"
+UNROLL_TEST_BACKEND=wasm turbo_test "${suites[@]}"
+echo "== native SIMD paths exercised: $exercised"
