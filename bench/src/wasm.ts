@@ -2,14 +2,16 @@
  * Quick numbers for the WebAssembly backend (single thread): gemm GFLOP/s through `matmul` at
  * 256/512/1024 (float32, C allocated per call as a user call does), and the LSTM training step of
  * the repository benchmark (one-hot V=65, hidden 256, T=64, B=32, Adam) with the share of time
- * spent copying between typed arrays and WebAssembly memory.
+ * spent copying between typed arrays and WebAssembly memory (`setWasmProfiling`), which the
+ * repository benchmark (`pnpm bench`, `matmul-N` and `train-lstm1` on `unroll-wasm`) does not show.
+ * It lives here rather than in @unroll/backend-wasm, which knows only the kernel contract.
  *
- *   pnpm --filter @unroll/backend-wasm bench [--steps N] [--js]
+ *   pnpm --filter @unroll/bench wasm [--steps N] [--js]
  */
 import { Adam, crossEntropy, Linear } from '@unroll/autograd';
+import { resetWasmStats, setWasmProfiling, wasmBackend, wasmMemoryBytes, wasmStats } from '@unroll/backend-wasm';
 import { LSTM } from '@unroll/cells';
 import { type Backend, Generator, jsBackend, matmul, oneHot, randint, randn, setBackend } from '@unroll/tensor';
-import { resetWasmStats, setWasmProfiling, wasmBackend, wasmMemoryBytes, wasmStats } from '../src/index.js';
 
 const args = process.argv.slice(2);
 const steps = Number(args[args.indexOf('--steps') + 1] ?? 0) || 8;

@@ -4,9 +4,9 @@
  * asynchronously, as on a browser's main thread) against the reference JS backend.
  */
 import { Adam, crossEntropy, Linear } from '@unroll/autograd';
+import { initWasmBackend, wasmStats } from '@unroll/backend-wasm';
 import { GRU, LSTM } from '@unroll/cells';
 import { Generator, getBackend, oneHot, randint, setBackend } from '@unroll/tensor';
-import { initWasmBackend, wasmStats } from '../index.js';
 
 export interface PageResult {
   defaultBackend: string;
