@@ -2,6 +2,7 @@
  * The kernel contract between `@unroll/tensor` and a backend, as types only: what backend.ts,
  * backend-discovery.ts and the JS kernels share without importing one another.
  */
+import type { CellKind } from './cell-kind.js';
 import type { TypedArray } from './dtype.js';
 import type { ActivationKernel, BinaryKernel, ReduceKernel, UnaryKernel } from './vocabulary.js';
 
@@ -64,7 +65,7 @@ export interface RecurrentKernels {
  * G = gates * H (LSTM 4H, GRU 3H, RNN H). Row-major arrays, PyTorch's gate order.
  */
 export interface RecurrentForwardArgs {
-  kind: 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
+  kind: CellKind;
   T: number;
   B: number;
   H: number;
@@ -91,6 +92,45 @@ export interface RecurrentForwardArgs {
   tanhC: TypedArray | null;
   tanhStride: number;
   /** Valid length of each row (padded steps keep the state and output zeros); undefined: all T. */
+  lengths?: Int32Array;
+}
+
+/**
+ * Arguments of `recurrentBackward`: the backward time loop of one recurrent layer and direction,
+ * reading what `recurrentForward` saved (ghStride = tanhStride = B*H or B*G, hPrev and cPrev given).
+ * G = gateWidth(kind, H). Row-major arrays, PyTorch's gate order.
+ */
+export interface RecurrentBackwardArgs {
+  kind: CellKind;
+  T: number;
+  B: number;
+  H: number;
+  /** The forward ran t = T-1 down to 0 (so backward runs t = 0 up). */
+  reverse: boolean;
+  /** (T,B,G) the activated gates the forward left (GRU: r, z, n; RNN: h_t). */
+  gates: TypedArray;
+  /** GRU only: (T,B,G) gh = h W_hh^T + b_hh of each step; null otherwise. */
+  gh: TypedArray | null;
+  /** (T,B,H) the state entering each step. */
+  hPrev: TypedArray;
+  /** LSTM only: (T,B,H) the cell state entering each step, and tanh(c_t); null otherwise. */
+  cPrev: TypedArray | null;
+  tanhC: TypedArray | null;
+  /** (G,H) */
+  wHh: TypedArray;
+  /** (T,B,H) the gradient of the outputs y, or null when y gets none. */
+  dy: TypedArray | null;
+  /** (B,H) on entry the gradient of the final h (zeros for none), on return that of the initial h. */
+  dh: TypedArray;
+  /** LSTM only: (B,H) the same for the cell state; null otherwise. */
+  dc: TypedArray | null;
+  /** (T,B,G) out: the gradient of the gate pre-activations (GRU: of x W_ih^T + b_ih). */
+  dGates: TypedArray;
+  /** GRU only: (T,B,G) out: the gradient of gh; null otherwise. */
+  dGh: TypedArray | null;
+  /** (T) out, when given: ||dL/dh_t||, the gradient flowing into h_t, per step (gradient-flow probes). */
+  dhNorms?: Float64Array | null;
+  /** As in the forward: padded steps pass dh and dc through and get zero gate gradients. */
   lengths?: Int32Array;
 }
 
@@ -136,4 +176,9 @@ export interface Backend extends RecurrentKernels {
    * `recurrentForwardLoop(backend, args)`, the same loop over this backend's kernels.
    */
   recurrentForward?(args: RecurrentForwardArgs): void;
+  /**
+   * Optional. The matching backward time loop in one call. Without it, callers run
+   * `recurrentBackwardLoop(backend, args)`, the same loop over this backend's kernels.
+   */
+  recurrentBackward?(args: RecurrentBackwardArgs): void;
 }

@@ -12,17 +12,20 @@
  */
 
 export { getBackend, listBackends, readOnlyDuring, registerBackend, resetBackend, setBackend, unregisterBackend } from './backend.js';
-export type { Backend, GemmArgs, RecurrentForwardArgs, RecurrentKernels } from './backend-contract.js';
+export type { Backend, GemmArgs, RecurrentBackwardArgs, RecurrentForwardArgs, RecurrentKernels } from './backend-contract.js';
 export { BACKEND_PACKAGES, type BackendPackage, type Discovery, discoverBackend, type Loader, nodeLoaders } from './backend-discovery.js';
 export { jsBackend } from './backends/js/index.js';
-export { copyRows, fillRows, maskedRows, recurrentForwardLoop, zeroRows } from './backends/recurrent-loop.js';
+export { maskedRows, recurrentBackwardLoop, recurrentForwardLoop } from './backends/recurrent-loop.js';
+export { CELL_KINDS, type CellKind, GATES, gateWidth } from './cell-kind.js';
 export * from './creation.js';
 export { dispatch, getTapeHook, type OpAttrs, setTapeHook, type TapeHook } from './dispatch.js';
 export * from './dtype.js';
 export * from './errors.js';
 export { formatTensor } from './format.js';
+export { type GemmIntoArgs, gemmInto } from './gemm-into.js';
 export * from './ops/index.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
+export { copyRows, fillRows, zeroRows } from './rows.js';
 export { decodeSafetensors, encodeSafetensors, SAFETENSORS_MAX_HEADER_BYTES, type SafetensorsContents } from './safetensors.js';
 export { broadcastShapes, broadcastStrides, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from './shape.js';
 export { type NestedArray, Tensor, type TensorLike } from './tensor.js';

@@ -1,8 +1,8 @@
 import { getBackend } from '../backend.js';
-import { fillRows } from '../backends/recurrent-loop.js';
 import { dispatch } from '../dispatch.js';
 import { allocArray, promoteTypes, type TypedArray } from '../dtype.js';
 import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
+import { fillRows } from '../rows.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertTensor } from './util.js';
