@@ -121,6 +121,17 @@ describe('binary ops broadcast like NumPy (property)', () => {
   });
 });
 
+describe('int32 overflow', () => {
+  it('mul and square wrap exactly like NumPy/PyTorch int32, also past 2^53', () => {
+    const a = tensor([1030012414, 2147483647, -2147483648, 46341], undefined, 'int32');
+    const b = tensor([1585863377, 2147483647, -1, 46341], undefined, 'int32');
+    // the values np.int32 gives (the exact results mod 2^32)
+    expect(Array.from(ops.mul(a, b).data)).toEqual([1090414686, 1, -2147483648, -2147479015]);
+    expect(Array.from(ops.square(a).data)).toEqual([124848132, 1, 0, -2147479015]);
+    expect(Array.from(ops.add(a, b).data)).toEqual([-1679091505, -2, 2147483647, 92682]);
+  });
+});
+
 describe('dtype promotion', () => {
   const cases: readonly [DType, DType, DType][] = [
     ['float32', 'float64', 'float64'], ['float64', 'float32', 'float64'], ['int32', 'float32', 'float32'],

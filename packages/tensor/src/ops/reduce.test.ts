@@ -172,6 +172,15 @@ describe('reduction details', () => {
     expect(ops.logsumexp(x).dtype).toBe('float32');
   });
 
+  it('int32 sum wraps in two\'s complement on overflow (NumPy and PyTorch promote to int64)', () => {
+    const x = tensor([[2147483647, 1], [-2147483648, -1], [1 << 30, 1 << 30]], undefined, 'int32');
+    const s = ops.sum(x, 1);
+    expect(s.dtype).toBe('int32');
+    expect(Array.from(s.data)).toEqual([-2147483648, 2147483647, -2147483648]);
+    const big = tensor([2147483647, 2147483647, 2147483647], undefined, 'int32');
+    expect(ops.sum(big).item()).toBe(2147483645); // 6442450941 - 2^32 (NumPy's int64 sum: 6442450941)
+  });
+
   it('NaN propagates through sum, max, min, logsumexp; argmax points at the NaN', () => {
     const x = tensor([[1, Number.NaN, 3], [1, 2, 3]], undefined, 'float64');
     expectClose(ops.sum(x, 1).data, [Number.NaN, 6], { atol: 0, rtol: 0 });

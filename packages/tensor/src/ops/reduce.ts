@@ -58,7 +58,11 @@ function reduceOp(kernel: 'sum' | 'max' | 'min' | 'logsumexp', x: Tensor, axesIn
   });
 }
 
-/** Sum over axes (all when omitted). @example `tensor([[1, 2], [3, 4]]).sum(0) // [4, 6]` */
+/**
+ * Sum over axes (all when omitted). An int32 sum stays int32 and wraps in two's complement on
+ * overflow (NumPy and PyTorch promote to int64); `x.astype('float64').sum()` is exact to 2^53.
+ * @example `tensor([[1, 2], [3, 4]]).sum(0) // [4, 6]`
+ */
 export const sum = (x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor => reduceOp('sum', x, axes, keepDims);
 /** Maximum over axes. @example `tensor([[1, 5], [3, 4]]).max(1) // [5, 4]` */
 export const max = (x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor => reduceOp('max', x, axes, keepDims);

@@ -775,6 +775,44 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       expectClose(f, Array.from(a, Math.exp), { ...CONFORMANCE_TOLERANCES.elementwise.float32, label: 'exp of int32' });
     });
 
+    it('int32 kernels wrap in two\'s complement like NumPy and PyTorch int32 (mul and square exactly)', () => {
+      const I32_MIN = -(2 ** 31);
+      const I32_MAX = 2 ** 31 - 1;
+      const wrap = (v: bigint): number => Number(BigInt.asIntN(32, v));
+      // pairs whose exact products exceed 2^53, so a product rounded in a double loses low bits
+      const a = Int32Array.from([1030012414, I32_MAX, I32_MIN, I32_MIN, 46341, -7, 65537, -1030012414, I32_MIN, I32_MAX]);
+      const b = Int32Array.from([1585863377, I32_MAX, -1, 2, 46341, 3, 65537, 1585863377, I32_MIN, 1]);
+      const refs = {
+        mul: (x: number, y: number) => wrap(BigInt(x) * BigInt(y)),
+        add: (x: number, y: number) => wrap(BigInt(x) + BigInt(y)),
+        sub: (x: number, y: number) => wrap(BigInt(x) - BigInt(y)),
+      };
+      for (const op of ['mul', 'add', 'sub'] as const) {
+        const out = allocArray('int32', a.length);
+        be.binary(op, a, [1], b, [1], out, [a.length]);
+        expectClose(out, Array.from(a, (x, i) => refs[op](x, b[i]!)), { atol: 0, rtol: 0, label: `int32 ${op} wraps` });
+      }
+      // NumPy: np.int32(1030012414) * np.int32(1585863377) == 1090414686
+      const prod = allocArray('int32', 1);
+      be.binary('mul', a, [0], b, [0], prod, []);
+      expect(prod[0]).toBe(1090414686);
+      const sq = allocArray('int32', a.length);
+      be.unary('square', a, sq);
+      expectClose(sq, Array.from(a, (x) => wrap(BigInt(x) * BigInt(x))), { atol: 0, rtol: 0, label: 'int32 square wraps' });
+      expect(sq[1]).toBe(1); // 2147483647^2 mod 2^32
+      const neg = allocArray('int32', 2);
+      be.unary('neg', Int32Array.of(I32_MIN, I32_MAX), neg);
+      expect(Array.from(neg)).toEqual([I32_MIN, -I32_MAX]); // -(-2^31) wraps to -2^31, as in NumPy
+      // sum wraps too (NumPy and PyTorch would promote to int64): exactly, whatever the count
+      const x = Int32Array.from([I32_MAX, 1, I32_MIN, -1, 2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30]);
+      const sums = allocArray('int32', 4);
+      be.reduce('sum', x, 4, 2, 1, sums);
+      expect(Array.from(sums)).toEqual([I32_MIN, I32_MAX, I32_MIN, I32_MIN]);
+      const all = allocArray('int32', 1);
+      be.reduce('sum', x, 1, 8, 1, all);
+      expect(all[0]).toBe(wrap(x.reduce((p, v) => p + BigInt(v), 0n)));
+    });
+
     describe('high-level ops with the backend active', () => {
       let previous: Backend;
       beforeAll(() => {

@@ -40,6 +40,11 @@ export function unaryJs(op: UnaryKernel, x: TypedArray, out: TypedArray, p0 = 0,
     case 'neg':
       for (let i = 0; i < n; i++) out[i] = -x[i]!;
       return;
+    case 'square':
+      // int32: Math.imul wraps exactly (v * v in a double loses the low bits past 2^53)
+      if (out instanceof Int32Array) for (let i = 0; i < n; i++) out[i] = Math.imul(x[i]!, x[i]!);
+      else for (let i = 0; i < n; i++) out[i] = x[i]! * x[i]!;
+      return;
     default: {
       const f = UNARY[op];
       for (let i = 0; i < n; i++) out[i] = f(x[i]!, p0, p1);
@@ -70,14 +75,19 @@ const BINARY: Record<BinaryKernel, (a: number, b: number) => number> = {
   ge: (a, b) => (a >= b ? 1 : 0),
 };
 
-/** Broadcasting binary kernel; the innermost dimension runs as a flat loop. */
+/**
+ * Broadcasting binary kernel; the innermost dimension runs as a flat loop. An Int32Array `out`
+ * of an arithmetic op means int32 inputs: results wrap in two's complement, as in NumPy.
+ */
 export function binaryJs(
   op: BinaryKernel,
   a: TypedArray, aStrides: readonly number[],
   b: TypedArray, bStrides: readonly number[],
   out: TypedArray, outShape: readonly number[],
 ): void {
-  const f = BINARY[op];
+  // int32 products through Math.imul: exact, where a * b in a double loses bits past 2^53
+  const imul = op === 'mul' && out instanceof Int32Array;
+  const f = imul ? Math.imul : BINARY[op];
   const nd = outShape.length;
   if (nd === 0) {
     out[0] = f(a[0]!, b[0]!);
@@ -94,7 +104,7 @@ export function binaryJs(
   let o = 0;
   for (let r = 0; r < outer; r++) {
     if (op === 'add') for (let j = 0; j < inner; j++) out[o + j] = a[ao + j * sa]! + b[bo + j * sb]!;
-    else if (op === 'mul') for (let j = 0; j < inner; j++) out[o + j] = a[ao + j * sa]! * b[bo + j * sb]!;
+    else if (op === 'mul' && !imul) for (let j = 0; j < inner; j++) out[o + j] = a[ao + j * sa]! * b[bo + j * sb]!;
     else if (op === 'sub') for (let j = 0; j < inner; j++) out[o + j] = a[ao + j * sa]! - b[bo + j * sb]!;
     else for (let j = 0; j < inner; j++) out[o + j] = f(a[ao + j * sa]!, b[bo + j * sb]!);
     o += inner;

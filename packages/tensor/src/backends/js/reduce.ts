@@ -1,8 +1,12 @@
 import type { ReduceKernel } from '../../backend-contract.js';
 import type { TypedArray } from '../../dtype.js';
 
-/** Reduces the middle axis of (outer, n, inner) into out (outer, inner). */
+/**
+ * Reduces the middle axis of (outer, n, inner) into out (outer, inner). An int32 `sum` wraps in
+ * two's complement (exactly, at any length), where NumPy and PyTorch would promote to int64.
+ */
 export function reduceJs(op: ReduceKernel, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void {
+  const intSum = op === 'sum' && out instanceof Int32Array;
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     for (let j = 0; j < inner; j++) {
@@ -11,7 +15,8 @@ export function reduceJs(op: ReduceKernel, x: TypedArray, outer: number, n: numb
       switch (op) {
         case 'sum': {
           acc = 0;
-          for (let i = 0; i < n; i++) acc += x[start + i * inner]!;
+          if (intSum) for (let i = 0; i < n; i++) acc = (acc + x[start + i * inner]!) | 0;
+          else for (let i = 0; i < n; i++) acc += x[start + i * inner]!;
           break;
         }
         case 'max':
