@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,28 @@ describe('writeFileAtomic', () => {
     const path = join(dir, 'out.bin');
     await writeFileAtomic(path, new Uint8Array([1, 2, 3]));
     expect(Array.from(await readFile(path))).toEqual([1, 2, 3]);
+    expect(await readdir(dir)).toEqual(['out.bin']);
+  });
+
+  it('replaces the file by rename: a new inode, and a reader of the old file still sees all of it', async () => {
+    const path = join(dir, 'out.bin');
+    const old = Uint8Array.from({ length: 4096 }, (_, i) => i % 251);
+    await writeFileAtomic(path, old);
+    const before = await stat(path);
+    const reader = await open(path, 'r'); // opened before the save, like a concurrent loader
+    try {
+      const next = Uint8Array.from({ length: 100 }, (_, i) => 255 - i);
+      await writeFileAtomic(path, next);
+      const after = await stat(path);
+      expect(after.ino).not.toBe(before.ino); // a new file took the name; the old one was not rewritten
+      expect(new Uint8Array(await readFile(path))).toEqual(next);
+      const seen = new Uint8Array(old.length + 1);
+      const { bytesRead } = await reader.read(seen, 0, seen.length, 0);
+      expect(bytesRead).toBe(old.length);
+      expect(seen.subarray(0, bytesRead)).toEqual(old);
+    } finally {
+      await reader.close();
+    }
     expect(await readdir(dir)).toEqual(['out.bin']);
   });
 
