@@ -1,5 +1,5 @@
 import { crossEntropy, Linear } from '@unroll/autograd';
-import { ArgumentError, concat, Generator, mul, randint, randn, ShapeError, sum, type Tensor, zeros } from '@unroll/tensor';
+import { ArgumentError, add, concat, Generator, mul, randint, randn, ShapeError, slice, sum, type Tensor, zeros } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { GRU, LSTM, type RecurrentLayer, type RecurrentState, RNN } from './layers.js';
 import { detachState, resizeState, TruncatedBPTT } from './tbptt.js';
@@ -105,6 +105,74 @@ describe('TruncatedBPTT', () => {
       const untruncated = gradOfLastSegmentLoss(new TruncatedBPTT({ k1 }));
       for (let t = 0; t < k1; t++) expect(stepNorm(untruncated, t), `step ${t}`).toBeGreaterThan(0);
     });
+  }
+
+  // k1 % k2 != 0: segments of unequal length, the last one a single step
+  for (const [k1, k2] of [[5, 2], [7, 3], [4, 3]] as const) {
+    for (const [name, Layer] of KINDS) {
+      it(`${name}, k1 = ${k1}, k2 = ${k2}: loss and gradients equal a hand-built graph of detached segments`, () => {
+        const g = new Generator(8);
+        const B = 2, D = 3, H = 4, V = 3;
+        const layer = new Layer(D, H, { dtype: 'float64', generator: g });
+        const head = new Linear(H, V, { dtype: 'float64', generator: g });
+        const x0 = randn([k1, B, D], { ...f64, generator: g });
+        const y = randint(0, V, [k1, B], { generator: g });
+        const params = [...layer.parameters(), ...head.parameters()];
+        const grads = (x: Tensor) => [x.grad!, ...params.map((p) => p.grad!)];
+        const reset = () => { for (const p of params) p.grad = null; };
+
+        reset();
+        const x = x0.clone().requiresGrad_();
+        const loss = new TruncatedBPTT({ k1, k2 }).runChunk(x, y, (xs, ys, state) => {
+          const out = layer.forward(xs, { state });
+          return { loss: crossEntropy(head.forward(out.output), ys), state: out.state };
+        });
+        loss.backward();
+        const got = grads(x);
+
+        // the reference: segments [s, s+k2) written out, each started from the previous state cut
+        // off the graph with Tensor.detach(), weighted by its share of the k1 steps
+        reset();
+        const xr = x0.clone().requiresGrad_();
+        let state: RecurrentState | undefined;
+        let ref: Tensor | undefined;
+        for (let s = 0; s < k1; s += k2) {
+          const e = Math.min(k1, s + k2);
+          const out = layer.forward(slice(xr, [[s, e]]), { state });
+          const term = mul(crossEntropy(head.forward(out.output), slice(y, [[s, e]])), (e - s) / k1);
+          ref = ref ? add(ref, term) : term;
+          state = { h: out.state.h.detach(), ...(out.state.c ? { c: out.state.c.detach() } : {}) };
+        }
+        ref!.backward();
+        const want = grads(xr);
+
+        // the loss is the mean over all k1 steps: the full-sequence loss (detaching changes no value)
+        const fullLoss = crossEntropy(head.forward(layer.forward(x0).output), y).item();
+        expect(Math.abs(loss.item() - fullLoss)).toBeLessThanOrEqual(1e-13);
+        expect(Math.abs(loss.item() - ref!.item())).toBeLessThanOrEqual(1e-13);
+        got.forEach((ga, i) => {
+          expect(ga, `grad ${i}`).toBeTruthy();
+          expect(maxDiff(ga, want[i]!), `grad ${i}`).toBeLessThanOrEqual(1e-13);
+        });
+      });
+
+      it(`${name}, k1 = ${k1}, k2 = ${k2}: the last (shorter) segment's loss reaches only its own inputs`, () => {
+        const g = new Generator(9);
+        const B = 2, D = 2, H = 3;
+        const layer = new Layer(D, H, { dtype: 'float64', generator: g });
+        const x = randn([k1, B, D], { ...f64, generator: g }).requiresGrad_();
+        const lastStart = Math.floor((k1 - 1) / k2) * k2;
+        const loss = new TruncatedBPTT({ k1, k2 }).runChunk(x, undefined, (xs, _y, state) => {
+          const out = layer.forward(xs, { state });
+          // score only the steps of the last segment
+          return { loss: mul(out.output.square().sum(), xs.shape[0] === k1 - lastStart && state !== undefined ? 1 : 0), state: out.state };
+        });
+        loss.backward();
+        const stepNorm = (t: number) => Math.hypot(...Array.from(x.grad!.data.subarray(t * B * D, (t + 1) * B * D)));
+        for (let t = 0; t < lastStart; t++) expect(stepNorm(t), `step ${t}`).toBe(0);
+        for (let t = lastStart; t < k1; t++) expect(stepNorm(t), `step ${t}`).toBeGreaterThan(0);
+      });
+    }
   }
 
   it('detaches the carried state between chunks: no gradient into the previous chunk', () => {
