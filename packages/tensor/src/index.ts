@@ -30,7 +30,7 @@ export { decodeSafetensors, encodeSafetensors, SAFETENSORS_MAX_HEADER_BYTES, typ
 export { broadcastShapes, broadcastStrides, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from './shape.js';
 export { type NestedArray, Tensor, type TensorLike } from './tensor.js';
 export {
-  ACTIVATION_KERNELS, type ActivationKernel, BINARY_KERNELS, type BinaryKernel, FIRST_COMPARISON, OP_NAMES, type OpName,
+  ACTIVATION_KERNELS, type ActivationKernel, BINARY_KERNELS, type BinaryKernel, FIRST_COMPARISON, kernelCodes, OP_NAMES, type OpName,
   REDUCE_KERNELS, type ReduceKernel, UNARY_KERNELS, type UnaryKernel,
 } from './vocabulary.js';
 export { workArray } from './work-arrays.js';

@@ -110,3 +110,21 @@ export const OP_NAMES = [
 /** The name of an op that `dispatch` reports (`OP_NAMES`). */
 export type OpName = (typeof OP_NAMES)[number];
 
+
+/**
+ * The code of each name in an ordered kernel list (its index): what a backend passes to kernels
+ * compiled with matching enums.
+ *
+ * @example
+ * ```ts
+ * import { kernelCodes, REDUCE_KERNELS } from '@unroll/tensor';
+ * const REDUCE_CODES = kernelCodes(REDUCE_KERNELS); // { sum: 0, max: 1, ... }
+ * ```
+ */
+export function kernelCodes<K extends string>(names: readonly K[]): Readonly<Record<K, number>> {
+  const codes = {} as Record<K, number>;
+  names.forEach((name, i) => {
+    codes[name] = i;
+  });
+  return Object.freeze(codes);
+}

@@ -1,5 +1,6 @@
-// Shared declarations of the unroll native backend: operation codes (kept in sync with
-// src/ops.ts) and the table of kernels that each instruction-set build provides.
+// Shared declarations of the unroll native backend: operation codes (the orders of the kernel
+// lists of @unroll/tensor, src/vocabulary.ts; src/vocabulary.test.ts checks them) and the
+// table of kernels that each instruction-set build provides.
 #pragma once
 
 #include <cstddef>
@@ -9,23 +10,23 @@ namespace unroll {
 
 using index_t = std::int64_t;
 
-// Unary kernels, in the order of the UNARY_OPS array in src/ops.ts.
+// Unary kernels, in the order of UNARY_KERNELS.
 enum UnaryOp : int {
   U_NEG, U_ABS, U_EXP, U_LOG, U_SQRT, U_TANH, U_SIGMOID, U_RELU, U_SIGN, U_SQUARE,
   U_RECIPROCAL, U_POW, U_CLIP, U_SIN, U_COS, U_FLOOR, U_COPY, U_STEP, U_COUNT
 };
 
-// Binary kernels, in the order of BINARY_OPS in src/ops.ts. Comparisons come last.
+// Binary kernels, in the order of BINARY_KERNELS. Comparisons come last (FIRST_COMPARISON).
 enum BinaryOp : int {
   B_ADD, B_SUB, B_MUL, B_DIV, B_MAXIMUM, B_MINIMUM, B_POW,
   B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_COUNT
 };
 inline bool is_comparison(int op) { return op >= B_EQ && op < B_COUNT; }
 
-// Reductions, in the order of REDUCE_OPS in src/ops.ts.
+// Reductions, in the order of REDUCE_KERNELS.
 enum ReduceOp : int { R_SUM, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_LOGSUMEXP, R_COUNT };
 
-// activationBackward kinds.
+// activationBackward kinds, in the order of ACTIVATION_KERNELS.
 enum ActKind : int { A_TANH, A_RELU, A_SIGMOID, A_COUNT };
 
 // Element types of typed arrays the kernels read or write.
