@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.ts';
 
-export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
-  format: ['esm'],
-  dts: false,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  platform: 'node',
-  external: ['@unroll/backend-native'],
-});
+// An executable: ESM only, no declarations; the native backend stays a runtime import.
+export default packageBuild({ cli: 'src/cli.ts' }, { format: ['esm'], dts: false, platform: 'node', external: ['@unroll/backend-native'] });

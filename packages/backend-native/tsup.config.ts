@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  // import.meta.url in the CommonJS build (the addon is found relative to the package root)
-  shims: true,
-});
+// shims: import.meta.url in the CommonJS build (the addon is found relative to the package root)
+export default packageBuild({ index: 'src/index.ts' }, { shims: true });
