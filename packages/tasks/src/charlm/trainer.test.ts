@@ -76,6 +76,54 @@ describe('CharLMTrainer', () => {
     expect(t.currentLr()).toBe(0.0025);
   });
 
+  /** Runs `steps` steps, calling `seen` just before each optimizer update (gradients final, lr set). */
+  function watchUpdates(t: CharLMTrainer, steps: number, seen: () => void): { gradNorm: number }[] {
+    const update = t.optimizer.step.bind(t.optimizer);
+    t.optimizer.step = () => {
+      seen();
+      update();
+    };
+    return Array.from({ length: steps }, () => t.step());
+  }
+
+  /** The global L2 norm of the model's gradients, in float64. */
+  const gradNormOf = (t: CharLMTrainer) => Math.sqrt(t.model.parameters().reduce((acc, p) => acc + (p.grad ? Array.from(p.grad.data).reduce((a, v) => a + v * v, 0) : 0), 0));
+
+  it('hands the optimizer the decayed learning rate at every step', () => {
+    for (const optimizer of ['adam', 'sgd'] as const) {
+      const t = CharLMTrainer.create(FOX, { ...SMALL, optimizer, lr: 0.01, lrDecay: 0.5, decayEvery: 2 });
+      const used: number[] = [];
+      watchUpdates(t, 7, () => used.push(t.optimizer.lr));
+      expect(used, optimizer).toEqual([0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025, 0.00125]);
+      expect(t.optimizer.stateDict().hyper.lr, optimizer).toBe(0.00125);
+    }
+  });
+
+  it('clips the gradient norm to `clip` before the optimizer step', () => {
+    const clip = 0.05;
+    const t = CharLMTrainer.create(FOX, { ...SMALL, clip });
+    const normsAtUpdate: number[] = [];
+    const results = watchUpdates(t, 4, () => normsAtUpdate.push(gradNormOf(t)));
+    for (const [i, { gradNorm }] of results.entries()) {
+      expect(gradNorm, `step ${i}: the raw norm exceeds the clip, so clipping must act`).toBeGreaterThan(4 * clip);
+      expect(normsAtUpdate[i]!, `step ${i}`).toBeLessThanOrEqual(clip * (1 + 1e-5));
+      expect(normsAtUpdate[i]!, `step ${i}: scaled down to the clip, not zeroed`).toBeGreaterThan(clip * (1 - 1e-4));
+    }
+  });
+
+  it('leaves gradients alone when their norm is under the clip, and with clip 0', () => {
+    const loose = CharLMTrainer.create(FOX, { ...SMALL, clip: 1e6 });
+    const seenLoose: number[] = [];
+    const loosed = watchUpdates(loose, 3, () => seenLoose.push(gradNormOf(loose)));
+    loosed.forEach(({ gradNorm }, i) => expect(Math.abs(seenLoose[i]! - gradNorm) / gradNorm, `step ${i}`).toBeLessThan(1e-5));
+    const off = CharLMTrainer.create(FOX, { ...SMALL, clip: 0 });
+    const seenOff: number[] = [];
+    const offd = watchUpdates(off, 3, () => seenOff.push(gradNormOf(off)));
+    expect(offd.map((r) => r.gradNorm)).toEqual([0, 0, 0]); // not measured when clipping is off
+    // the same run as `loose` (same seed, nothing clipped): the same gradients reach the optimizer
+    seenOff.forEach((n, i) => expect(n, `step ${i}`).toBe(seenLoose[i]));
+  });
+
   it('rejects invalid configurations and too-short texts', () => {
     expect(() => CharLMTrainer.create(FOX, { ...SMALL, model: { hidden: 0 } })).toThrow(ArgumentError);
     expect(() => CharLMTrainer.create(FOX, { ...SMALL, lr: -1 })).toThrow(ArgumentError);
