@@ -1,7 +1,6 @@
 import { Module, type Parameter } from '@unroll/autograd';
-import { ArgumentError, type Tensor, zeros } from '@unroll/tensor';
+import { ArgumentError, type CellKind, type Tensor, zeros } from '@unroll/tensor';
 import { expectShape } from './errors.js';
-import type { CellKind } from './fused.js';
 import { checkSize, createCellParams, type ParamOptions } from './params.js';
 import { type CellState, cellStep } from './step.js';
 

@@ -1,8 +1,7 @@
 import { type GradcheckReport, gradcheck } from '@unroll/autograd';
-import { concat, Generator, mul, randn, sum, type Tensor } from '@unroll/tensor';
+import { concat, Generator, gateWidth, mul, randn, sum, type Tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { GRUCell, LSTMCell, RNNCell } from './cells.js';
-import type { CellKind } from './fused.js';
 import { GRU, LSTM, type RecurrentLayer, type RecurrentOptions, type RecurrentState, RNN } from './layers.js';
 import { type CellWeights, cellStep } from './step.js';
 import { TruncatedBPTT } from './tbptt.js';
@@ -45,20 +44,19 @@ function withLayerWeights<T>(layer: RecurrentLayer, names: readonly string[], ws
 }
 
 describe('gradcheck: cellStep with explicit weights', () => {
-  const kinds: CellKind[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'];
-  const G: Record<CellKind, number> = { rnn_tanh: 1, rnn_relu: 1, lstm: 4, gru: 3 };
-  for (const kind of kinds) {
+  for (const kind of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const) {
     it(kind, () => {
       const g = new Generator(3);
       const B = 3, D = 3, H = 3;
+      const G = gateWidth(kind, H);
       const x = randn([B, D], { ...f64, generator: g });
       const h = randn([B, H], { ...f64, generator: g });
       const c = randn([B, H], { ...f64, generator: g });
       const w = [
-        randn([G[kind] * H, D], { ...f64, generator: g, std: 0.5 }),
-        randn([G[kind] * H, H], { ...f64, generator: g, std: 0.5 }),
-        randn([G[kind] * H], { ...f64, generator: g, std: 0.5 }),
-        randn([G[kind] * H], { ...f64, generator: g, std: 0.5 }),
+        randn([G, D], { ...f64, generator: g, std: 0.5 }),
+        randn([G, H], { ...f64, generator: g, std: 0.5 }),
+        randn([G], { ...f64, generator: g, std: 0.5 }),
+        randn([G], { ...f64, generator: g, std: 0.5 }),
       ];
       const inputs = [x, h, c, ...w];
       const r = gradcheck((xx, hh, cc, wi, wh, bi, bh) => {

@@ -12,7 +12,7 @@
  * ```
  */
 export { GRUCell, LSTMCell, RNNCell } from './cells.js';
-export { type CellKind, type FusedConfig, fusedSequence, GATES } from './fused.js';
+export { type FusedConfig, fusedSequence } from './fused.js';
 export { GradientFlowRecorder, type GradientFlowReport, type GradientSeries, gradientFlow } from './gradient-flow.js';
 export { type ForwardOptions, GRU, LSTM, RecurrentLayer, type RecurrentOptions, type RecurrentOutput, type RecurrentState, RNN } from './layers.js';
 export type { ParamOptions } from './params.js';

@@ -1,9 +1,9 @@
 import { type Buffer, Dropout, isGradEnabled, Module, type Parameter } from '@unroll/autograd';
 import {
-  ArgumentError, add, concat, type DType, formatShape, mul, permute, slice, stack, sub, Tensor, unsqueeze, zeros,
+  ArgumentError, add, type CellKind, concat, type DType, formatShape, mul, permute, slice, stack, sub, Tensor, unsqueeze, zeros,
 } from '@unroll/tensor';
 import { expectShape } from './errors.js';
-import { type CellKind, fusedSequence } from './fused.js';
+import { fusedSequence } from './fused.js';
 import { checkSize, createCellParams, type ParamOptions } from './params.js';
 import { type CellState, type CellWeights, cellStep } from './step.js';
 

@@ -1,6 +1,5 @@
 import { init, Parameter } from '@unroll/autograd';
-import { ArgumentError, type DType, defaultGenerator, type Generator, zeros } from '@unroll/tensor';
-import { type CellKind, GATES } from './fused.js';
+import { ArgumentError, type CellKind, type DType, defaultGenerator, type Generator, gateWidth, zeros } from '@unroll/tensor';
 
 /** Options shared by cells and sequence layers. */
 export interface ParamOptions {
@@ -18,7 +17,7 @@ export interface ParamOptions {
 /** Creates one layer-direction's parameters with PyTorch's init U(-1/sqrt(H), 1/sqrt(H)). */
 export function createCellParams(kind: CellKind, inputSize: number, hiddenSize: number, opts: ParamOptions) {
   const { bias = true, dtype = 'float32', generator = defaultGenerator, forgetBias } = opts;
-  const G = GATES[kind] * hiddenSize;
+  const G = gateWidth(kind, hiddenSize);
   const k = 1 / Math.sqrt(hiddenSize);
   const u = (shape: number[]) => new Parameter(init.uniform_(zeros(shape, { dtype }), -k, k, { generator }));
   const weightIh = u([G, inputSize]);

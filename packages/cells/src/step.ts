@@ -1,5 +1,4 @@
-import { add, gemm, mul, relu, sigmoid, split, sub, type Tensor, tanh } from '@unroll/tensor';
-import type { CellKind } from './fused.js';
+import { add, type CellKind, gemm, mul, relu, sigmoid, split, sub, type Tensor, tanh } from '@unroll/tensor';
 
 /** The four tensors of one layer and direction, PyTorch's layout (gates stacked on dim 0). */
 export interface CellWeights {
