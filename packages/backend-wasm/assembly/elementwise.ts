@@ -4,7 +4,8 @@
 
 import { exp4, sigmoid4, sigmoid64, tanh4 } from './vmath';
 
-// Unary op codes (src/ops.ts keeps the same table).
+// Unary op codes: the order of UNARY_KERNELS in @unroll/tensor (src/vocabulary.test.ts checks
+// these tables against the lists).
 export const U_NEG = 0;
 export const U_ABS = 1;
 export const U_EXP = 2;
@@ -24,7 +25,7 @@ export const U_FLOOR = 15;
 export const U_COPY = 16;
 export const U_STEP = 17;
 
-// Binary op codes.
+// Binary op codes: the order of BINARY_KERNELS (comparisons from B_EQ on).
 export const B_ADD = 0;
 export const B_SUB = 1;
 export const B_MUL = 2;
@@ -38,6 +39,11 @@ export const B_LT = 9;
 export const B_LE = 10;
 export const B_GT = 11;
 export const B_GE = 12;
+
+// activationBackward kinds: the order of ACTIVATION_KERNELS.
+export const A_TANH = 0;
+export const A_RELU = 1;
+export const A_SIGMOID = 2;
 
 /** 16-byte scratch for vector tails. */
 const TAIL: usize = memory.data(32, 16);
@@ -374,7 +380,7 @@ function transposeF32(src: usize, rows: i32, cols: i32, ld: i32, dst: usize): vo
   }
 }
 
-/** out = dy * f'(x) given y = f(x): 0 tanh (1 - y^2), 1 relu (y > 0), 2 sigmoid y (1 - y). */
+/** out = dy * f'(x) given y = f(x): A_TANH (1 - y^2), A_RELU (y > 0), A_SIGMOID y (1 - y). */
 export function activationBackward<T>(kind: i32, y: usize, dy: usize, out: usize, n: i32): void {
   const S = <usize>sizeof<T>();
   const L = 16 / sizeof<T>();
@@ -386,8 +392,8 @@ export function activationBackward<T>(kind: i32, y: usize, dy: usize, out: usize
     const v = v128.load(y + o);
     const d = v128.load(dy + o);
     let r: v128;
-    if (kind == 0) r = v128.mul<T>(d, v128.sub<T>(one, v128.mul<T>(v, v)));
-    else if (kind == 1) r = v128.and(d, v128.gt<T>(v, zero));
+    if (kind == A_TANH) r = v128.mul<T>(d, v128.sub<T>(one, v128.mul<T>(v, v)));
+    else if (kind == A_RELU) r = v128.and(d, v128.gt<T>(v, zero));
     else r = v128.mul<T>(v128.mul<T>(d, v), v128.sub<T>(one, v));
     v128.store(out + o, r);
   }
@@ -396,8 +402,8 @@ export function activationBackward<T>(kind: i32, y: usize, dy: usize, out: usize
     const v = load<T>(y + o);
     const d = load<T>(dy + o);
     let r: T;
-    if (kind == 0) r = d * (<T>1 - v * v);
-    else if (kind == 1) r = v > <T>0 ? d : <T>0;
+    if (kind == A_TANH) r = d * (<T>1 - v * v);
+    else if (kind == A_RELU) r = v > <T>0 ? d : <T>0;
     else r = d * v * (<T>1 - v);
     store<T>(out + o, r);
   }

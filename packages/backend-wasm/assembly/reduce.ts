@@ -3,6 +3,7 @@
 
 import { exp4 } from './vmath';
 
+// Reduction codes: the order of REDUCE_KERNELS in @unroll/tensor.
 export const R_SUM = 0;
 export const R_MAX = 1;
 export const R_MIN = 2;

@@ -20,3 +20,4 @@ export {
   expectClose,
   type Tolerance,
 } from './conformance.js';
+export { type KernelEnumEntry, kernelEnumMismatches } from './vocabulary.js';
