@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeCheckpoint, Linear } from '@unroll/autograd';
-import { loadCharLM, readCharLMCheckpoint, sampleText } from '@unroll/tasks';
+import { CharLMTrainer, loadCharLM, readCharLMCheckpoint, type SampleOptions, sampleText } from '@unroll/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGINT_READY_LINE } from './commands/train.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, 'cli.ts');
@@ -86,7 +87,7 @@ afterAll(() => {
 describe('unroll CLI', () => {
   it('train charlm writes a checkpoint and prints a JSON summary', async () => {
     const r = await unroll(['train', 'charlm', '--data', data, '--steps', '20', '--hidden', '16', '--seq', '16', '--batch', '4', '--eval-every', '10', '--out', ckpt, '--json']);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(`${SIGINT_READY_LINE}\n`); // the only line on stderr
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;
@@ -141,6 +142,50 @@ describe('unroll CLI', () => {
     expect(Array.from(out.text)).toHaveLength(12);
   }, 60_000);
 
+  it('sample --temperature, --top-k and --top-p print what the library samples with the same options', async () => {
+    const base = ['sample', ckpt, '--length', '60', '--seed', '7', '--prime', 'the '];
+    const cases: [string[], SampleOptions][] = [
+      [['--temperature', '0.3'], { temperature: 0.3 }],
+      [['--top-k', '2'], { topK: 2 }],
+      [['--top-p', '0.3'], { topP: 0.3 }],
+      [['--temperature', '1.5', '--top-k', '5', '--top-p', '0.9'], { temperature: 1.5, topK: 5, topP: 0.9 }],
+    ];
+    const results = await inPairs(cases.map(([args]) => [...base, ...args]));
+    const { model, vocab } = loadCharLM(new Uint8Array(readFileSync(ckpt)));
+    const plain = sampleText(model, vocab, { prime: 'the ', length: 60, seed: 7 });
+    cases.forEach(([args, option], k) => {
+      const r = results[k]!;
+      const what = args.join(' ');
+      expect(r.stderr, what).toBe('');
+      expect(r.code, what).toBe(0);
+      const want = sampleText(model, vocab, { prime: 'the ', length: 60, seed: 7, ...option });
+      expect(want, `${what} changes the library's sample`).not.toBe(plain);
+      expect(r.stdout, what).toBe(`the ${want}\n`);
+    });
+  }, 60_000);
+
+  it('train --cell --hidden --layers --seq --batch --lr --clip --seed trains what the library trains with those options', async () => {
+    const out = join(dir, 'flags.ckpt');
+    const r = await unroll(['train', 'charlm', '--data', data, '--steps', '6', '--eval-every', '100', '--sample-every', '0', '--out', out, '--json',
+      '--cell', 'gru', '--hidden', '12', '--layers', '2', '--seq', '10', '--batch', '3', '--lr', '0.02', '--clip', '0.1', '--seed', '7']);
+    expect(r.code, r.stderr).toBe(0);
+    const options = { seq: 10, batch: 3, lr: 0.02, clip: 0.1, seed: 7, model: { cell: 'gru' as const, hidden: 12, layers: 2 } };
+    const run = (o: Parameters<typeof CharLMTrainer.create>[1]) => {
+      const t = CharLMTrainer.create(TEXT, o);
+      const losses = Array.from({ length: 6 }, () => t.step().loss);
+      return { t, losses, weights: Object.fromEntries(t.model.namedParameters().map(([n, p]) => [n, Array.from(p.data)])) };
+    };
+    const lib = run(options);
+    const { meta, decoded } = readCharLMCheckpoint(new Uint8Array(readFileSync(out)));
+    expect(meta.config).toEqual(lib.t.config);
+    expect(meta.history.map((h) => h.trainLoss)).toEqual(lib.losses);
+    const saved = Object.fromEntries(Object.entries(decoded.modelState).map(([n, t]) => [n, Array.from(t.data)]));
+    expect(saved).toEqual(lib.weights);
+    // guards: with the default clip, or the default seed, the library trains other weights
+    expect(run({ ...options, clip: undefined }).weights).not.toEqual(lib.weights);
+    expect(run({ ...options, seed: undefined }).weights).not.toEqual(lib.weights);
+  }, 60_000);
+
   it('eval and info report on the checkpoint', async () => {
     const [ev, info] = await inPairs([['eval', ckpt, '--data', data, '--json'], ['info', ckpt, '--json']]);
     expect(ev!.stderr).toBe('');
@@ -169,7 +214,7 @@ describe('unroll CLI', () => {
   it('--resume continues the run where it stopped', async () => {
     const out = join(dir, 'resumed.ckpt');
     const r = await unroll(['train', 'charlm', '--data', data, '--resume', ckpt, '--steps', '10', '--out', out, '--json']);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(`${SIGINT_READY_LINE}\n`);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout) as { steps: number; tokens: number };
     expect(summary.steps).toBe(30);
@@ -223,20 +268,28 @@ describe('unroll CLI', () => {
   it('Ctrl-C stops training, saves the checkpoint and exits 0', async () => {
     const out = join(dir, 'interrupted.ckpt');
     const child = spawn(process.execPath, ['--conditions=unroll-source', '--import', TSX, CLI,
-      'train', 'charlm', '--data', data, '--minutes', '5', '--hidden', '16', '--seq', '16', '--batch', '4', '--out', out], {
+      'train', 'charlm', '--data', data, '--minutes', '5', '--hidden', '16', '--seq', '16', '--batch', '4', '--sample-every', '1', '--out', out], {
       cwd: dir, env: { ...process.env, UNROLL_BACKEND: 'js' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    const started = new Promise<void>((ready) => {
-      child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; ready(); });
-      setTimeout(ready, 5000);
+    // the handler is installed once the ready line is on stderr; the first step has run once its
+    // sample (--sample-every 1) is on stdout. SIGINT goes after both, whatever the start-up time.
+    const handlerReady = new Promise<void>((ready) => {
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (stderr.split('\n').includes(SIGINT_READY_LINE)) ready();
+      });
+    });
+    const firstStep = new Promise<void>((ready) => {
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        if (stdout.includes('--- sample at step 1 ---')) ready();
+      });
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await started;
-    await new Promise((r) => setTimeout(r, 300)); // let it take a few steps
+    const killer = setTimeout(() => child.kill('SIGKILL'), 50_000); // a failure bound only
+    await Promise.race([Promise.all([handlerReady, firstStep]), exited]);
     child.kill('SIGINT');
     const { code, signal } = await exited;
     clearTimeout(killer);
@@ -249,5 +302,6 @@ describe('unroll CLI', () => {
     const { meta } = readCharLMCheckpoint(new Uint8Array(readFileSync(out)));
     expect(meta.step).toBeGreaterThan(0);
     expect(stdout).toContain(`interrupted: step ${meta.step},`);
+    expect(stderr).toBe(`${SIGINT_READY_LINE}\n`);
   }, 60_000);
 });

@@ -1,9 +1,10 @@
-import { loadCharLM, sampleChars } from '@unroll/tasks';
+import { loadCharLM, type SampleOptions, sampleChars } from '@unroll/tasks';
 import { Command } from 'commander';
 import { nonNegativeInt, positiveInt, positiveNumber, unitInterval } from '../args.js';
 import { printJson, withCheckpoint } from '../io.js';
 
-interface SampleFlags {
+/** The parsed flags of `unroll sample` (commander's camel-cased names). */
+export interface SampleFlags {
   prime?: string;
   length: number;
   temperature: number;
@@ -12,6 +13,19 @@ interface SampleFlags {
   argmax?: boolean;
   seed: number;
   json?: boolean;
+}
+
+/**
+ * The library options of `unroll sample`: every flag but --json, under its `sampleChars` name.
+ *
+ * @example
+ * ```ts
+ * const opts = sampleOptionsFromFlags({ length: 100, temperature: 0.5, topK: 3, seed: 7 });
+ * sampleText(model, vocab, opts); // what `unroll sample CKPT --length 100 --temperature 0.5 --top-k 3 --seed 7` prints
+ * ```
+ */
+export function sampleOptionsFromFlags(flags: SampleFlags): SampleOptions {
+  return { prime: flags.prime, length: flags.length, temperature: flags.temperature, topK: flags.topK, topP: flags.topP, argmax: flags.argmax, seed: flags.seed };
 }
 
 /** `unroll sample CKPT`: streams generated characters to stdout. */
@@ -29,7 +43,7 @@ export function sampleCommand(): Command {
     .option('--json', 'print {"prime", "text"} as JSON instead of streaming')
     .action(async (ckpt: string, flags: SampleFlags) => {
       const { model, vocab } = await withCheckpoint(ckpt, loadCharLM);
-      const opts = { prime: flags.prime, length: flags.length, temperature: flags.temperature, topK: flags.topK, topP: flags.topP, argmax: flags.argmax, seed: flags.seed };
+      const opts = sampleOptionsFromFlags(flags);
       if (flags.json) {
         let text = '';
         for (const ch of sampleChars(model, vocab, opts)) text += ch;

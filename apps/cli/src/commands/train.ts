@@ -7,7 +7,8 @@ import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber }
 import { printJson, withCheckpoint } from '../io.js';
 import { Progress } from '../progress.js';
 
-interface TrainFlags {
+/** The parsed flags of `unroll train charlm` (commander's camel-cased names). */
+export interface TrainFlags {
   data?: string;
   cell?: 'lstm' | 'gru' | 'rnn';
   hidden?: number;
@@ -29,6 +30,35 @@ interface TrainFlags {
 /** Default training budget when neither --steps nor --minutes is given. */
 export const DEFAULT_MINUTES = 5;
 
+/**
+ * The line `unroll train` writes to stderr once its Ctrl-C handler is installed: from then on,
+ * SIGINT stops training after the current step and saves the checkpoint.
+ */
+export const SIGINT_READY_LINE = 'training: Ctrl-C saves a checkpoint and stops';
+
+/** The flags that become `CharLMTrainer.create` options (a resumed run keeps its saved ones). */
+export const LIBRARY_TRAIN_FLAGS = ['cell', 'hidden', 'layers', 'seq', 'batch', 'lr', 'clip', 'seed'] as const;
+
+/** The options `CharLMTrainer.create` takes. */
+export type TrainOverrides = NonNullable<Parameters<typeof CharLMTrainer.create>[1]>;
+
+/**
+ * The library options of a fresh `unroll train charlm` run: each of `LIBRARY_TRAIN_FLAGS` under
+ * its `CharLMTrainer.create` name; a flag not given stays undefined, so the library default holds.
+ *
+ * @example
+ * ```ts
+ * const opts = trainOptionsFromFlags({ clip: 1, seed: 7, out: 'm.safetensors', evalEvery: 100, sampleEvery: 0 });
+ * const trainer = CharLMTrainer.create(text, opts); // what `unroll train charlm --clip 1 --seed 7` trains
+ * ```
+ */
+export function trainOptionsFromFlags(flags: TrainFlags): TrainOverrides {
+  return {
+    seq: flags.seq, batch: flags.batch, lr: flags.lr, clip: flags.clip, seed: flags.seed,
+    model: { cell: flags.cell, hidden: flags.hidden, layers: flags.layers },
+  };
+}
+
 async function loadText(data: string | undefined): Promise<string> {
   return data ? readTextCorpus(data) : loadMobyDick();
 }
@@ -39,14 +69,11 @@ async function run(flags: TrainFlags): Promise<void> {
   const text = await loadText(flags.data);
   let trainer: CharLMTrainer;
   if (flags.resume) {
-    const ignored = (['cell', 'hidden', 'layers', 'seq', 'batch', 'lr', 'clip', 'seed'] as const).filter((k) => flags[k] !== undefined);
+    const ignored = LIBRARY_TRAIN_FLAGS.filter((k) => flags[k] !== undefined);
     if (ignored.length > 0) process.stderr.write(`unroll: note: --resume continues the saved configuration; ignoring ${ignored.map((k) => `--${k}`).join(', ')}\n`);
     trainer = await withCheckpoint(flags.resume, (bytes) => CharLMTrainer.resume(bytes, text));
   } else {
-    trainer = CharLMTrainer.create(text, {
-      seq: flags.seq, batch: flags.batch, lr: flags.lr, clip: flags.clip, seed: flags.seed,
-      model: { cell: flags.cell, hidden: flags.hidden, layers: flags.layers },
-    });
+    trainer = CharLMTrainer.create(text, trainOptionsFromFlags(flags));
   }
   const minutes = flags.steps === undefined ? (flags.minutes ?? DEFAULT_MINUTES) : flags.minutes;
   const stopAtStep = flags.steps === undefined ? Infinity : trainer.stepCount + flags.steps;
@@ -54,6 +81,7 @@ async function run(flags: TrainFlags): Promise<void> {
   let interrupted = false;
   const onSigint = () => { interrupted = true; };
   process.on('SIGINT', onSigint);
+  process.stderr.write(`${SIGINT_READY_LINE}\n`);
   const c = trainer.config;
   log(`training a ${c.model.layers}-layer ${c.model.cell.toUpperCase()} (hidden ${c.model.hidden}, ${trainer.model.numParameters().toLocaleString('en')} parameters) on ${text.length.toLocaleString('en')} characters, vocabulary ${trainer.vocab.size}, seq ${c.seq}, batch ${c.batch}, ${getBackend().name} backend`);
   let valBpc: number | undefined;
