@@ -45,7 +45,10 @@ export interface NativeAddon {
   gruBackward(B: number, H: number, gi: FloatArray, gh: FloatArray, hPrev: FloatArray, dh: FloatArray, dGi: FloatArray, dGh: FloatArray, dhPrev: FloatArray): void;
   recurrentForward(kind: number, T: number, B: number, H: number, reverse: number, gates: FloatArray, wHh: FloatArray, bHh: FloatArray,
     gh: FloatArray | null, ghStride: number, h: FloatArray, c: FloatArray, y: FloatArray, hPrev: FloatArray | null,
-    cPrev: FloatArray | null, tanhC: FloatArray | null, tanhStride: number): void;
+    cPrev: FloatArray | null, tanhC: FloatArray | null, tanhStride: number, lengths: Int32Array | null): void;
+  recurrentBackward(kind: number, T: number, B: number, H: number, reverse: number, gates: FloatArray, gh: FloatArray | null,
+    hPrev: FloatArray, cPrev: FloatArray | null, tanhC: FloatArray | null, wHh: FloatArray, dy: FloatArray | null, dh: FloatArray,
+    dc: FloatArray | null, dGates: FloatArray, dGh: FloatArray | null, dhNorms: Float64Array | null, lengths: Int32Array | null): void;
   info(): NativeInfo;
   setSimd(level: string): NativeInfo;
   setThreads(n: number): NativeInfo;

@@ -1,4 +1,7 @@
-import { type Backend, type GemmArgs, jsBackend, type RecurrentForwardArgs, recurrentForwardLoop, type TypedArray } from '@unroll/tensor';
+import {
+  type Backend, type GemmArgs, jsBackend, type RecurrentBackwardArgs, type RecurrentForwardArgs, recurrentBackwardLoop, recurrentForwardLoop,
+  type TypedArray,
+} from '@unroll/tensor';
 import { type FloatArray, type NativeAddon, requireAddon } from './addon.js';
 import { ACTIVATION_CODES, BINARY_CODES, CELL_CODES, FIRST_COMPARISON, MAX_DIMS, REDUCE_CODES, UNARY_CODES } from './ops.js';
 
@@ -129,16 +132,28 @@ export function makeNativeBackend(N: NativeAddon = requireAddon()): Backend {
     },
 
     recurrentForward(a: RecurrentForwardArgs) {
-      // sequences with lengths (and mixed dtypes) take the step-by-step loop over these kernels
+      // mixed dtypes take the step-by-step loop over these kernels
       const g = a.gates;
       const same = (x: TypedArray | null): boolean => x === null || sameFloat(g, x);
-      if (a.lengths !== undefined || !(same(a.wHh) && same(a.bHh) && same(a.gh) && same(a.h) && same(a.c) && same(a.y) && same(a.hPrev) && same(a.cPrev) && same(a.tanhC))) {
+      if (!(same(a.wHh) && same(a.bHh) && same(a.gh) && same(a.h) && same(a.c) && same(a.y) && same(a.hPrev) && same(a.cPrev) && same(a.tanhC))) {
         recurrentForwardLoop(backend, a);
         return;
       }
       N.recurrentForward(CELL_CODES[a.kind], a.T, a.B, a.H, a.reverse ? 1 : 0, a.gates as FloatArray, a.wHh as FloatArray,
         a.bHh as FloatArray, a.gh as FloatArray | null, a.ghStride, a.h as FloatArray, a.c as FloatArray, a.y as FloatArray,
-        a.hPrev as FloatArray | null, a.cPrev as FloatArray | null, a.tanhC as FloatArray | null, a.tanhStride);
+        a.hPrev as FloatArray | null, a.cPrev as FloatArray | null, a.tanhC as FloatArray | null, a.tanhStride, a.lengths ?? null);
+    },
+
+    recurrentBackward(a: RecurrentBackwardArgs) {
+      const g = a.gates;
+      const same = (x: TypedArray | null): boolean => x === null || sameFloat(g, x);
+      if (!(same(a.gh) && same(a.hPrev) && same(a.cPrev) && same(a.tanhC) && same(a.wHh) && same(a.dy) && same(a.dh) && same(a.dc) && same(a.dGates) && same(a.dGh))) {
+        recurrentBackwardLoop(backend, a);
+        return;
+      }
+      N.recurrentBackward(CELL_CODES[a.kind], a.T, a.B, a.H, a.reverse ? 1 : 0, a.gates as FloatArray, a.gh as FloatArray | null,
+        a.hPrev as FloatArray, a.cPrev as FloatArray | null, a.tanhC as FloatArray | null, a.wHh as FloatArray, a.dy as FloatArray | null,
+        a.dh as FloatArray, a.dc as FloatArray | null, a.dGates as FloatArray, a.dGh as FloatArray | null, a.dhNorms ?? null, a.lengths ?? null);
     },
   };
   return backend;

@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  type Backend, type GemmArgs, Generator, getBackend, jsBackend, listBackends, type RecurrentForwardArgs, recurrentForwardLoop, setBackend,
-  type TypedArray,
+  type Backend, CELL_KINDS, type GemmArgs, Generator, gateWidth, getBackend, jsBackend, listBackends, type RecurrentBackwardArgs,
+  type RecurrentForwardArgs, recurrentBackwardLoop, recurrentForwardLoop, setBackend, type TypedArray,
 } from '@unroll/tensor';
 import { describeBackendConformance, expectClose } from '@unroll/tensor/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   isNativeAvailable, nativeBackend, nativeInfo, registerNativeBackend, type SimdLevel, setNativeThreads, setSimdLevel,
 } from './index.js';
+import { CELL_CODES } from './ops.js';
 
 // The addon must be built: a missing build fails this file loudly (the tests below throw the
 // NativeBackendError that says how to build it). UNROLL_SKIP_NATIVE=1 skips everything instead,
@@ -290,29 +292,33 @@ if (SKIP) {
         }
       });
 
-      it('recurrentForward (the time loop in one call) equals the same loop run step by step from JS', () => {
+      it('recurrentForward and recurrentBackward (the time loops in one call each) equal the same loops run step by step from JS', () => {
         const g = new Generator(25);
         for (const f64 of [false, true]) {
-          for (const kind of ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'] as const) {
-            for (const [T, B, H, reverse, save] of [[7, 1, 256, false, false], [5, 3, 37, true, true], [1, 2, 5, false, true], [6, 32, 64, true, false]] as const) {
-              const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H;
+          const alloc = (n: number) => (f64 ? new Float64Array(n) : new Float32Array(n));
+          for (const kind of CELL_KINDS) {
+            for (const [T, B, H, reverse, save, padded] of [
+              [7, 1, 256, false, false, false], [5, 3, 37, true, true, true], [1, 2, 5, false, true, false], [6, 32, 64, true, false, true], [4, 32, 64, false, true, true],
+            ] as const) {
+              const G = gateWidth(kind, H);
               const gates0 = uniform(f64, T * B * G, g, -2, 2), wHh = uniform(f64, G * H, g, -0.3, 0.3), bHh = uniform(f64, G, g);
               const h0 = uniform(f64, B * H, g), c0 = uniform(f64, B * H, g);
+              // padded: row 0 full length, the others shorter (down to 1 step)
+              const lengths = padded ? Int32Array.from({ length: B }, (_, b) => (b === 0 ? T : 1 + (b % T))) : undefined;
               const run = (loop: (a: RecurrentForwardArgs) => void) => {
-                const alloc = (n: number) => (f64 ? new Float64Array(n) : new Float32Array(n));
                 const a: RecurrentForwardArgs = {
                   kind, T, B, H, reverse, gates: gates0.slice(), wHh, bHh,
                   gh: kind === 'gru' ? alloc((save ? T : 1) * B * G) : null, ghStride: save ? B * G : 0,
                   h: h0.slice(), c: c0.slice(), y: alloc(T * B * H),
                   hPrev: save ? alloc(T * B * H) : null, cPrev: save && kind === 'lstm' ? alloc(T * B * H) : null,
-                  tanhC: kind === 'lstm' ? alloc((save ? T : 1) * B * H) : null, tanhStride: save ? B * H : 0,
+                  tanhC: kind === 'lstm' ? alloc((save ? T : 1) * B * H) : null, tanhStride: save ? B * H : 0, lengths,
                 };
                 loop(a);
                 return a;
               };
               const inOne = run((a) => be.recurrentForward!(a));
               const stepwise = run((a) => recurrentForwardLoop(be, a));
-              const label = `${kind} ${f64 ? 'f64' : 'f32'} T=${T} B=${B} H=${H} reverse=${reverse} save=${save}`;
+              const label = `${kind} ${f64 ? 'f64' : 'f32'} T=${T} B=${B} H=${H} reverse=${reverse} save=${save} lengths=${padded}`;
               for (const key of ['gates', 'gh', 'h', 'c', 'y', 'hPrev', 'cPrev', 'tanhC'] as const) {
                 const x = inOne[key], ref = stepwise[key];
                 if (x === null || ref === null) continue;
@@ -321,10 +327,37 @@ if (SKIP) {
               // and the reference backend agrees (float32: to accumulated rounding over T steps)
               const onJs = run((a) => recurrentForwardLoop(jsBackend(), a));
               expectClose(inOne.y, onJs.y, { ...(f64 ? { atol: 1e-12, rtol: 1e-12 } : { atol: 1e-4, rtol: 1e-3 }), label: `${label}: y vs js` });
+              if (!save) continue;
+
+              // backward over what that forward saved, with and without an output gradient
+              for (const withDy of [true, false]) {
+                const dy = withDy ? uniform(f64, T * B * H, g) : null;
+                const dhN = uniform(f64, B * H, g), dcN = uniform(f64, B * H, g);
+                const runBack = (loop: (a: RecurrentBackwardArgs) => void) => {
+                  const a: RecurrentBackwardArgs = {
+                    kind, T, B, H, reverse, gates: inOne.gates, gh: inOne.gh, hPrev: inOne.hPrev!, cPrev: inOne.cPrev, tanhC: inOne.tanhC,
+                    wHh, dy, dh: dhN.slice(), dc: kind === 'lstm' ? dcN.slice() : null, dGates: alloc(T * B * G).fill(Number.NaN),
+                    dGh: kind === 'gru' ? alloc(T * B * G).fill(Number.NaN) : null, dhNorms: new Float64Array(T).fill(Number.NaN), lengths,
+                  };
+                  loop(a);
+                  return a;
+                };
+                const back = runBack((a) => be.recurrentBackward!(a));
+                const backStepwise = runBack((a) => recurrentBackwardLoop(be, a));
+                const backLabel = `${label} dy=${withDy}: backward`;
+                for (const key of ['dh', 'dc', 'dGates', 'dGh', 'dhNorms'] as const) {
+                  const x = back[key], ref = backStepwise[key];
+                  if (!x || !ref) continue;
+                  expect(Array.from(x).some(Number.isNaN), `${backLabel}: ${key} fully written`).toBe(false);
+                  expect(Array.from(x), `${backLabel}: ${key}`).toEqual(Array.from(ref));
+                }
+                const backJs = runBack((a) => recurrentBackwardLoop(jsBackend(), a));
+                expectClose(back.dGates, backJs.dGates, { ...(f64 ? { atol: 1e-11, rtol: 1e-11 } : { atol: 1e-4, rtol: 1e-3 }), label: `${backLabel}: dGates vs js` });
+              }
             }
           }
         }
-        // bad arguments: a typed error naming what is short
+        // bad arguments: a typed error naming what is short or missing
         const f = new Float32Array(8);
         expect(() => nativeBackend().recurrentForward!({
           kind: 'lstm', T: 2, B: 1, H: 1, reverse: false, gates: f, wHh: f, bHh: f, gh: null, ghStride: 0,
@@ -334,6 +367,27 @@ if (SKIP) {
           kind: 'gru', T: 3, B: 1, H: 2, reverse: false, gates: f, wHh: new Float32Array(12), bHh: new Float32Array(6), gh: new Float32Array(6), ghStride: 0,
           h: f, c: f, y: new Float32Array(6), hPrev: null, cPrev: null, tanhC: null, tanhStride: 0,
         })).toThrow('unroll native recurrentForward: gates has 8 elements, 18 needed');
+        expect(() => nativeBackend().recurrentForward!({
+          kind: 'rnn_tanh', T: 2, B: 3, H: 1, reverse: false, gates: f, wHh: f, bHh: f, gh: null, ghStride: 0,
+          h: f, c: f, y: f, hPrev: null, cPrev: null, tanhC: null, tanhStride: 0, lengths: Int32Array.of(2, 1),
+        })).toThrow('unroll native recurrentForward: lengths has 2 elements, 3 needed');
+        const back: RecurrentBackwardArgs = {
+          kind: 'lstm', T: 2, B: 1, H: 1, reverse: false, gates: f, gh: null, hPrev: f, cPrev: f, tanhC: f, wHh: f,
+          dy: null, dh: f, dc: f, dGates: f, dGh: null,
+        };
+        expect(() => nativeBackend().recurrentBackward!(back)).not.toThrow();
+        expect(() => nativeBackend().recurrentBackward!({ ...back, dc: null })).toThrow('unroll native recurrentBackward: cPrev, tanhC and dc are needed for an LSTM');
+        expect(() => nativeBackend().recurrentBackward!({ ...back, kind: 'gru' })).toThrow('unroll native recurrentBackward: gh and dGh are needed for a GRU');
+        expect(() => nativeBackend().recurrentBackward!({ ...back, T: 3 })).toThrow('unroll native recurrentBackward: gates has 8 elements, 12 needed');
+        expect(() => nativeBackend().recurrentBackward!({ ...back, dhNorms: new Float64Array(1) })).toThrow('unroll native recurrentBackward: dhNorms has 1 elements, 2 needed');
+      });
+
+      it("sequence.h's CellKind enum names CELL_KINDS in order (the codes CELL_CODES passes)", () => {
+        const source = readFileSync(fileURLToPath(new URL('./native/sequence.h', import.meta.url)), 'utf8');
+        const body = /enum\s+CellKind\s*:\s*int\s*\{([^}]*)\}/.exec(source)?.[1] ?? '';
+        const entries = body.split(',').map((e) => e.trim().split(/\s*=\s*/));
+        expect(entries.filter(([id]) => id !== 'K_COUNT').map(([id, code]) => `${id}=${code}`)).toEqual(CELL_KINDS.map((k, i) => `K_${k.toUpperCase()}=${i}`));
+        expect(CELL_KINDS.map((k) => CELL_CODES[k])).toEqual(CELL_KINDS.map((_, i) => i));
       });
 
       it('elementwise, where, reduce, softmax and copies of larger arrays match the JS backend', () => {

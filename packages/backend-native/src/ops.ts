@@ -1,4 +1,4 @@
-import { ACTIVATION_KERNELS, BINARY_KERNELS, kernelCodes, REDUCE_KERNELS, UNARY_KERNELS } from '@unroll/tensor';
+import { ACTIVATION_KERNELS, BINARY_KERNELS, CELL_KINDS, kernelCodes, REDUCE_KERNELS, UNARY_KERNELS } from '@unroll/tensor';
 
 // Operation codes passed to the addon: each kernel's index in its list of @unroll/tensor. The
 // enums in src/native/common.h follow the same orders (src/vocabulary.test.ts checks them).
@@ -14,5 +14,5 @@ export { FIRST_COMPARISON } from '@unroll/tensor';
 /** Most dimensions the addon takes for strided kernels (more go to the JS backend). */
 export const MAX_DIMS = 32;
 
-/** Cell kinds of recurrentForward (sequence.h's CellKind). */
-export const CELL_CODES = { lstm: 0, gru: 1, rnn_tanh: 2, rnn_relu: 3 } as const;
+/** Cell kinds of the time loops: each kind's index in CELL_KINDS (sequence.h's CellKind follows it). */
+export const CELL_CODES = kernelCodes(CELL_KINDS);

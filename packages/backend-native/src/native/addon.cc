@@ -16,13 +16,15 @@
 #include <malloc.h>
 #endif
 #include <algorithm>
-#include <vector>
 #include <atomic>
+#include <type_traits>
+#include <vector>
 
 #include "common.h"
 #include "gemm_threads.h"
 #include "pool.h"
 #include "sequence.h"
+#include "typed_kernels.h"
 
 namespace unroll {
 namespace {
@@ -160,13 +162,16 @@ struct Args {
     else if (a.type != type) fail_type("float arrays of one call must all be Float32Array or all Float64Array");
     return a;
   }
-  // A float array, or null / undefined (data stays null).
-  Arr optional_float_array(std::size_t i, int& type) {
+  // Whether argument i is null or undefined (an absent optional array).
+  bool absent(std::size_t i) {
     napi_valuetype vt = napi_undefined;
     if (ok && napi_typeof(env, argv[i], &vt) != napi_ok) fail_type("could not read an argument");
-    if (!ok || vt == napi_null || vt == napi_undefined) return Arr{};
-    return float_array(i, type);
+    return !ok || vt == napi_null || vt == napi_undefined;
   }
+  // A float array, or null / undefined (data stays null).
+  Arr optional_float_array(std::size_t i, int& type) { return absent(i) ? Arr{} : float_array(i, type); }
+  // Any typed array, or null / undefined (data stays null).
+  Arr optional_array(std::size_t i) { return absent(i) ? Arr{} : array(i); }
   // The array must have at least `need` elements.
   void need(const Arr& a, index_t need, const char* name) {
     if (!ok || a.len >= need) return;
@@ -257,6 +262,24 @@ void simplify(Strided& s, int K) {
   s.nd = w;
 }
 
+// The one place where a call's element type is decided: runs f with the kernels of the selected
+// instruction set for float (type E_F32) or double, as a Kernels<Tp> (f is a generic lambda that
+// reads Tp from it: `using Tp = elem_t<decltype(k)>;`).
+template <class F>
+void with_float_kernels(int type, F&& f) {
+  if (type == E_F32) f(kernels_for<float>(T()));
+  else f(kernels_for<double>(T()));
+}
+
+template <class K>
+using elem_t = typename std::decay_t<K>::Elem;
+
+// A checked array's data as Tp* (null for an absent optional array).
+template <class Tp>
+Tp* data_of(const Args::Arr& a) {
+  return static_cast<Tp*>(a.data);
+}
+
 // gemm(flags, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)
 // flags: bit 0 transA, bit 1 transB.
 napi_value Gemm(napi_env env, napi_callback_info info) {
@@ -284,18 +307,11 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     }
   }
   if (!A.ok || m == 0 || n == 0) return nullptr;
-  const KernelTable* t = T();
-  if (type == E_F32) {
-    const GemmCall<float> g{transA, transB, m, n, k, static_cast<float>(alpha), static_cast<float>(beta),
-                            static_cast<const float*>(a.data) + aOff, lda, static_cast<const float*>(b.data) + bOff,
-                            ldb, static_cast<float*>(c.data) + cOff, ldc, m};
-    gemm_dispatch<float>(g, t->sgemm, t->sgemm_nr, t->sgemm_mr);
-  } else {
-    const GemmCall<double> g{transA, transB, m, n, k, alpha, beta,
-                             static_cast<const double*>(a.data) + aOff, lda, static_cast<const double*>(b.data) + bOff,
-                             ldb, static_cast<double*>(c.data) + cOff, ldc, m};
-    gemm_dispatch<double>(g, t->dgemm, t->dgemm_nr, t->dgemm_mr);
-  }
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.gemm(GemmCall<Tp>{transA, transB, m, n, k, static_cast<Tp>(alpha), static_cast<Tp>(beta), data_of<Tp>(a) + aOff, lda,
+                        data_of<Tp>(b) + bOff, ldb, data_of<Tp>(c) + cOff, ldc, m});
+  });
   return nullptr;
 }
 
@@ -310,8 +326,10 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   if (A.ok && op >= U_COUNT) A.fail_range("unknown unary op");
   A.need(out, x.len, "out");
   if (!A.ok) return nullptr;
-  if (type == E_F32) T()->unary_f32(static_cast<int>(op), static_cast<const float*>(x.data), static_cast<float*>(out.data), x.len, p0, p1);
-  else T()->unary_f64(static_cast<int>(op), static_cast<const double*>(x.data), static_cast<double*>(out.data), x.len, p0, p1);
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.unary(static_cast<int>(op), data_of<Tp>(x), data_of<Tp>(out), x.len, p0, p1);
+  });
   return nullptr;
 }
 
@@ -334,8 +352,10 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   if (!A.ok || total == 0) return nullptr;
   if (!check_reach(A, s, 0, 0, a, "a") || !check_reach(A, s, 1, 0, b, "b")) return nullptr;
   simplify(s, 2);
-  if (type == E_F32) T()->binary_f32(static_cast<int>(op), static_cast<const float*>(a.data), static_cast<const float*>(b.data), out.data, outI32, s);
-  else T()->binary_f64(static_cast<int>(op), static_cast<const double*>(a.data), static_cast<const double*>(b.data), out.data, outI32, s);
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.binary(static_cast<int>(op), data_of<Tp>(a), data_of<Tp>(b), out.data, outI32, s);
+  });
   return nullptr;
 }
 
@@ -355,8 +375,10 @@ napi_value Where(napi_env env, napi_callback_info info) {
   if (!check_reach(A, s, 0, 0, cond, "cond") || !check_reach(A, s, 1, 0, a, "a") || !check_reach(A, s, 2, 0, b, "b"))
     return nullptr;
   simplify(s, 3);
-  if (type == E_F32) T()->where_f32(cond.data, cond.type, static_cast<const float*>(a.data), static_cast<const float*>(b.data), static_cast<float*>(out.data), s);
-  else T()->where_f64(cond.data, cond.type, static_cast<const double*>(a.data), static_cast<const double*>(b.data), static_cast<double*>(out.data), s);
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.where(cond.data, cond.type, data_of<Tp>(a), data_of<Tp>(b), data_of<Tp>(out), s);
+  });
   return nullptr;
 }
 
@@ -375,8 +397,10 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   A.need(x, outer * n * inner, "x");
   A.need(out, outer * inner, "out");
   if (!A.ok || outer * inner == 0) return nullptr;
-  if (type == E_F32) T()->reduce_f32(static_cast<int>(op), static_cast<const float*>(x.data), outer, n, inner, out.data, out.type);
-  else T()->reduce_f64(static_cast<int>(op), static_cast<const double*>(x.data), outer, n, inner, out.data, out.type);
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.reduce(static_cast<int>(op), data_of<Tp>(x), outer, n, inner, out.data, out.type);
+  });
   return nullptr;
 }
 
@@ -395,8 +419,10 @@ napi_value CopyStrided(napi_env env, napi_callback_info info) {
   if (!A.ok || total == 0) return nullptr;
   if (!check_reach(A, s, 0, offset, src, "src")) return nullptr;
   simplify(s, 1);
-  if (type == E_F32) T()->copy_f32(static_cast<const float*>(src.data) + offset, s, static_cast<float*>(dst.data) + dstOff);
-  else T()->copy_f64(static_cast<const double*>(src.data) + offset, s, static_cast<double*>(dst.data) + dstOff);
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.copy(data_of<Tp>(src) + offset, s, data_of<Tp>(dst) + dstOff);
+  });
   return nullptr;
 }
 
@@ -411,8 +437,10 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   A.need(x, rows * cols, "x");
   A.need(out, rows * cols, "out");
   if (!A.ok) return nullptr;
-  if (type == E_F32) T()->softmax_f32(static_cast<const float*>(x.data), rows, cols, static_cast<float*>(out.data), log);
-  else T()->softmax_f64(static_cast<const double*>(x.data), rows, cols, static_cast<double*>(out.data), log);
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.softmax(data_of<Tp>(x), rows, cols, data_of<Tp>(out), log);
+  });
   return nullptr;
 }
 
@@ -428,13 +456,12 @@ napi_value ActivationBackward(napi_env env, napi_callback_info info) {
   A.need(dy, y.len, "dy");
   A.need(out, y.len, "out");
   if (!A.ok) return nullptr;
-  if (type == E_F32) T()->act_back_f32(static_cast<int>(kind), static_cast<const float*>(y.data), static_cast<const float*>(dy.data), static_cast<float*>(out.data), y.len);
-  else T()->act_back_f64(static_cast<int>(kind), static_cast<const double*>(y.data), static_cast<const double*>(dy.data), static_cast<double*>(out.data), y.len);
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.act_back(static_cast<int>(kind), data_of<Tp>(y), data_of<Tp>(dy), data_of<Tp>(out), y.len);
+  });
   return nullptr;
 }
-
-#define F32(arr) static_cast<float*>(arr.data)
-#define F64(arr) static_cast<double*>(arr.data)
 
 // lstmForward(B, H, gates, cPrev, c, h, tanhC)
 napi_value LstmForward(napi_env env, napi_callback_info info) {
@@ -449,8 +476,10 @@ napi_value LstmForward(napi_env env, napi_callback_info info) {
   A.need(h, B * H, "h");
   A.need(tanhC, B * H, "tanhC");
   if (!A.ok) return nullptr;
-  if (type == E_F32) T()->lstm_fwd_f32(B, H, F32(gates), F32(cPrev), F32(c), F32(h), F32(tanhC));
-  else T()->lstm_fwd_f64(B, H, F64(gates), F64(cPrev), F64(c), F64(h), F64(tanhC));
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.lstm_fwd(B, H, data_of<Tp>(gates), data_of<Tp>(cPrev), data_of<Tp>(c), data_of<Tp>(h), data_of<Tp>(tanhC));
+  });
   return nullptr;
 }
 
@@ -468,8 +497,10 @@ napi_value LstmBackward(napi_env env, napi_callback_info info) {
   A.need(dc, B * H, "dc");
   A.need(dGates, 4 * B * H, "dGates");
   if (!A.ok) return nullptr;
-  if (type == E_F32) T()->lstm_bwd_f32(B, H, F32(gates), F32(cPrev), F32(tanhC), F32(dh), F32(dc), F32(dGates));
-  else T()->lstm_bwd_f64(B, H, F64(gates), F64(cPrev), F64(tanhC), F64(dh), F64(dc), F64(dGates));
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.lstm_bwd(B, H, data_of<Tp>(gates), data_of<Tp>(cPrev), data_of<Tp>(tanhC), data_of<Tp>(dh), data_of<Tp>(dc), data_of<Tp>(dGates));
+  });
   return nullptr;
 }
 
@@ -485,8 +516,10 @@ napi_value GruForward(napi_env env, napi_callback_info info) {
   A.need(hPrev, B * H, "hPrev");
   A.need(h, B * H, "h");
   if (!A.ok) return nullptr;
-  if (type == E_F32) T()->gru_fwd_f32(B, H, F32(gi), F32(gh), F32(hPrev), F32(h));
-  else T()->gru_fwd_f64(B, H, F64(gi), F64(gh), F64(hPrev), F64(h));
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.gru_fwd(B, H, data_of<Tp>(gi), data_of<Tp>(gh), data_of<Tp>(hPrev), data_of<Tp>(h));
+  });
   return nullptr;
 }
 
@@ -506,8 +539,11 @@ napi_value GruBackward(napi_env env, napi_callback_info info) {
   A.need(dGh, 3 * B * H, "dGh");
   A.need(dhPrev, B * H, "dhPrev");
   if (!A.ok) return nullptr;
-  if (type == E_F32) T()->gru_bwd_f32(B, H, F32(gi), F32(gh), F32(hPrev), F32(dh), F32(dGi), F32(dGh), F32(dhPrev));
-  else T()->gru_bwd_f64(B, H, F64(gi), F64(gh), F64(hPrev), F64(dh), F64(dGi), F64(dGh), F64(dhPrev));
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    K.gru_bwd(B, H, data_of<Tp>(gi), data_of<Tp>(gh), data_of<Tp>(hPrev), data_of<Tp>(dh), data_of<Tp>(dGi), data_of<Tp>(dGh),
+              data_of<Tp>(dhPrev));
+  });
   return nullptr;
 }
 
@@ -573,13 +609,30 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return MakeInfo(env);
 }
 
-// Work blocks of the time loop (h_t and c_t of one step), grown when needed.
+// Work blocks of the time loops ((B,H) each), grown when needed.
 thread_local std::vector<double> tl_sequence_work;
 
+// Two (B,H) work blocks of the call's element type.
+template <class Tp>
+Tp* sequence_work(index_t B, index_t H) {
+  const std::size_t bytes = 2 * static_cast<std::size_t>(B * H) * sizeof(Tp);
+  if (tl_sequence_work.size() * sizeof(double) < bytes) tl_sequence_work.resize(bytes / sizeof(double) + 1);
+  return reinterpret_cast<Tp*>(tl_sequence_work.data());
+}
+
+// lengths: an Int32Array of B entries, or null.
+const std::int32_t* read_lengths(Args& A, std::size_t i, index_t B) {
+  const Args::Arr l = A.optional_array(i);
+  if (!A.ok || !l.data) return nullptr;
+  if (l.type != E_I32) A.fail_type("lengths must be an Int32Array");
+  A.need(l, B, "lengths");
+  return static_cast<const std::int32_t*>(l.data);
+}
+
 // recurrentForward(kind, T, B, H, reverse, gates, wHh, bHh, gh|null, ghStride, h, c, y,
-//                  hPrev|null, cPrev|null, tanhC|null, tanhStride): see sequence.h
+//                  hPrev|null, cPrev|null, tanhC|null, tanhStride, lengths|null): see sequence.h
 napi_value RecurrentForward(napi_env env, napi_callback_info info) {
-  Args A(env, info, "recurrentForward", 17);
+  Args A(env, info, "recurrentForward", 18);
   const index_t kind = A.integer(0), steps = A.integer(1), B = A.integer(2), H = A.integer(3);
   const bool reverse = A.integer(4) != 0;
   int type = -1;
@@ -590,9 +643,10 @@ napi_value RecurrentForward(napi_env env, napi_callback_info info) {
   const Args::Arr hPrev = A.optional_float_array(13, type), cPrev = A.optional_float_array(14, type);
   const Args::Arr tanhC = A.optional_float_array(15, type);
   const index_t tanhStride = A.integer(16);
-  if (A.ok && kind > K_RNN_RELU) A.fail_range("unknown cell kind");
+  if (A.ok && kind >= K_COUNT) A.fail_range("unknown cell kind");
   if (!A.ok) return nullptr;
-  const index_t G = kind == K_LSTM ? 4 * H : kind == K_GRU ? 3 * H : H;
+  const std::int32_t* lengths = read_lengths(A, 17, B);
+  const index_t G = gate_width(static_cast<int>(kind), H);
   const index_t last = steps > 0 ? steps - 1 : 0;
   A.need(gates, steps * B * G, "gates");
   A.need(wHh, G * H, "wHh");
@@ -611,20 +665,62 @@ napi_value RecurrentForward(napi_env env, napi_callback_info info) {
     A.need(gh, last * ghStride + B * G, "gh");
   }
   if (!A.ok || steps == 0 || B == 0 || H == 0) return nullptr;
-  const std::size_t workBytes = 2 * static_cast<std::size_t>(B * H) * (type == E_F32 ? sizeof(float) : sizeof(double));
-  if (tl_sequence_work.size() * sizeof(double) < workBytes) tl_sequence_work.resize(workBytes / sizeof(double) + 1);
-  void* work = tl_sequence_work.data();
-  if (type == E_F32) {
-    float* w = static_cast<float*>(work);
-    const SequenceCall<float> sc{static_cast<int>(kind), steps, B, H, reverse, F32(gates), F32(wHh), F32(bHh), F32(gh), ghStride,
-                                 F32(h), F32(c), F32(y), F32(hPrev), F32(cPrev), F32(tanhC), tanhStride, w, w + B * H};
-    recurrent_forward<float>(step_kernels_f32(T()), sc);
-  } else {
-    double* w = static_cast<double*>(work);
-    const SequenceCall<double> sc{static_cast<int>(kind), steps, B, H, reverse, F64(gates), F64(wHh), F64(bHh), F64(gh), ghStride,
-                                  F64(h), F64(c), F64(y), F64(hPrev), F64(cPrev), F64(tanhC), tanhStride, w, w + B * H};
-    recurrent_forward<double>(step_kernels_f64(T()), sc);
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    Tp* w = sequence_work<Tp>(B, H);
+    const ForwardCall<Tp> call{static_cast<int>(kind), steps, B, H, reverse, data_of<Tp>(gates), data_of<Tp>(wHh),
+                               data_of<Tp>(bHh), data_of<Tp>(gh), ghStride, data_of<Tp>(h), data_of<Tp>(c), data_of<Tp>(y),
+                               data_of<Tp>(hPrev), data_of<Tp>(cPrev), data_of<Tp>(tanhC), tanhStride, lengths, w, w + B * H};
+    recurrent_forward<Tp>(K, call);
+  });
+  return nullptr;
+}
+
+// recurrentBackward(kind, T, B, H, reverse, gates, gh|null, hPrev, cPrev|null, tanhC|null, wHh, dy|null,
+//                   dh, dc|null, dGates, dGh|null, dhNorms|null, lengths|null): see sequence.h
+napi_value RecurrentBackward(napi_env env, napi_callback_info info) {
+  Args A(env, info, "recurrentBackward", 18);
+  const index_t kind = A.integer(0), steps = A.integer(1), B = A.integer(2), H = A.integer(3);
+  const bool reverse = A.integer(4) != 0;
+  int type = -1;
+  const Args::Arr gates = A.float_array(5, type), gh = A.optional_float_array(6, type), hPrev = A.float_array(7, type);
+  const Args::Arr cPrev = A.optional_float_array(8, type), tanhC = A.optional_float_array(9, type);
+  const Args::Arr wHh = A.float_array(10, type), dy = A.optional_float_array(11, type), dh = A.float_array(12, type);
+  const Args::Arr dc = A.optional_float_array(13, type), dGates = A.float_array(14, type), dGh = A.optional_float_array(15, type);
+  const Args::Arr norms = A.optional_array(16);
+  if (A.ok && norms.data && norms.type != E_F64) A.fail_type("dhNorms must be a Float64Array");
+  if (A.ok && kind >= K_COUNT) A.fail_range("unknown cell kind");
+  if (!A.ok) return nullptr;
+  const std::int32_t* lengths = read_lengths(A, 17, B);
+  const index_t G = gate_width(static_cast<int>(kind), H);
+  A.need(gates, steps * B * G, "gates");
+  A.need(hPrev, steps * B * H, "hPrev");
+  A.need(wHh, G * H, "wHh");
+  if (dy.data) A.need(dy, steps * B * H, "dy");
+  A.need(dh, B * H, "dh");
+  A.need(dGates, steps * B * G, "dGates");
+  if (norms.data) A.need(norms, steps, "dhNorms");
+  if (kind == K_LSTM) {
+    if (A.ok && !(cPrev.data && tanhC.data && dc.data)) A.fail_type("cPrev, tanhC and dc are needed for an LSTM");
+    A.need(cPrev, steps * B * H, "cPrev");
+    A.need(tanhC, steps * B * H, "tanhC");
+    A.need(dc, B * H, "dc");
   }
+  if (kind == K_GRU) {
+    if (A.ok && !(gh.data && dGh.data)) A.fail_type("gh and dGh are needed for a GRU");
+    A.need(gh, steps * B * G, "gh");
+    A.need(dGh, steps * B * G, "dGh");
+  }
+  if (!A.ok || steps == 0 || B == 0 || H == 0) return nullptr;
+  with_float_kernels(type, [&](const auto& K) {
+    using Tp = elem_t<decltype(K)>;
+    Tp* w = sequence_work<Tp>(B, H);
+    const BackwardCall<Tp> call{static_cast<int>(kind), steps, B, H, reverse, data_of<Tp>(gates), data_of<Tp>(gh),
+                                data_of<Tp>(hPrev), data_of<Tp>(cPrev), data_of<Tp>(tanhC), data_of<Tp>(wHh), data_of<Tp>(dy),
+                                data_of<Tp>(dh), kind == K_LSTM ? data_of<Tp>(dc) : nullptr, data_of<Tp>(dGates),
+                                data_of<Tp>(dGh), static_cast<double*>(norms.data), lengths, w, w + B * H};
+    recurrent_backward<Tp>(K, call);
+  });
   return nullptr;
 }
 
@@ -649,6 +745,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   AddRaw(env, exports, "gruForward", GruForward);
   AddRaw(env, exports, "gruBackward", GruBackward);
   AddRaw(env, exports, "recurrentForward", RecurrentForward);
+  AddRaw(env, exports, "recurrentBackward", RecurrentBackward);
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setSimd", Napi::Function::New(env, SetSimd, "setSimd"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
