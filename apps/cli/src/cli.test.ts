@@ -15,7 +15,12 @@ import { SIGINT_READY_LINE } from './commands/train.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, 'cli.ts');
-const TSX = resolve(here, '../node_modules/tsx/dist/esm/index.mjs');
+// tsx's full loader (ESM and CommonJS hooks): the backend discovery `require`s the backend
+// packages, whose `unroll-source` entries are TypeScript
+const TSX = resolve(here, '../node_modules/tsx/dist/loader.mjs');
+// The CLI computes on this process's backend (js, or UNROLL_TEST_BACKEND=native|wasm as
+// scripts/test.sh reruns it), so that its numbers match the library calls made here exactly.
+const BACKEND = process.env.UNROLL_TEST_BACKEND || 'js';
 
 interface Result {
   code: number | null;
@@ -29,8 +34,7 @@ function unroll(args: string[], opts: { timeoutMs?: number } = {}): Promise<Resu
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--conditions=unroll-source', '--import', TSX, CLI, ...args], {
       cwd: dir,
-      // the reference backend, so that the CLI's numbers match this process's exactly
-      env: { ...process.env, UNROLL_BACKEND: 'js', NO_COLOR: '1' },
+      env: { ...process.env, UNROLL_BACKEND: BACKEND, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -269,7 +273,7 @@ describe('unroll CLI', () => {
     const out = join(dir, 'interrupted.ckpt');
     const child = spawn(process.execPath, ['--conditions=unroll-source', '--import', TSX, CLI,
       'train', 'charlm', '--data', data, '--minutes', '5', '--hidden', '16', '--seq', '16', '--batch', '4', '--sample-every', '1', '--out', out], {
-      cwd: dir, env: { ...process.env, UNROLL_BACKEND: 'js' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir, env: { ...process.env, UNROLL_BACKEND: BACKEND }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -296,6 +300,7 @@ describe('unroll CLI', () => {
     expect(signal, `stdout: ${stdout}\nstderr: ${stderr}`).toBeNull();
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/^training a 1-layer LSTM/);
+    expect(stdout.split('\n')[0]).toMatch(new RegExp(`, ${BACKEND} backend$`)); // the backend under test
     expect(stdout).toMatch(/interrupted: step \d+/);
     expect(stdout).toContain(`saved ${out}`);
     expect(existsSync(out)).toBe(true);
