@@ -2,8 +2,8 @@
 # The whole test suite on a fresh machine: installs pnpm if missing, the dependencies (building
 # the native kernels when a C++ compiler is there), type-checks, runs every package's tests on
 # the reference JS backend (tests read sources directly, no build needed), then runs the
-# backend-sensitive suites again on each fast backend that is available (on native also the
-# CLI's suite, and tensor and cells once more on the AVX2 kernels when the CPU has AVX-512).
+# backend-sensitive suites and the CLI's again on each fast backend that is available (on
+# native, tensor and cells once more on the AVX2 kernels when the CPU has AVX-512).
 # The WASM backend's browser test needs Chromium (installed here when missing).
 #
 # Under CI (CI=true), a native build that failed on a machine with a C++ compiler fails the run
@@ -34,14 +34,16 @@ if [ "$native" = built ]; then
   if [ "$simd" = avx512 ]; then
     echo "== tensor and cells again on the native AVX2 kernels (UNROLL_NATIVE_SIMD=avx2)"
     UNROLL_TEST_BACKEND=native UNROLL_NATIVE_SIMD=avx2 turbo_test --filter=@unroll/tensor --filter=@unroll/cells
-    exercised="avx512, avx2 and scalar (all three compiled paths)"
+    exercised="avx512 (every native suite), avx2 (tensor, cells, backend-native), scalar (backend-native)"
+  elif [ "$simd" = avx2 ]; then
+    exercised="avx2 (every native suite), scalar (backend-native); NOT avx512: this CPU has no AVX-512F"
   else
-    exercised="$simd and below; this CPU has no AVX-512, so the AVX-512 kernels were NOT run"
+    exercised="scalar only; NOT avx512 or avx2: this CPU (or build) has neither"
   fi
 else
   echo "== native backend not built here: its suites are skipped"
   exercised="none (native addon not built)"
 fi
-echo "== the same suites on the wasm backend"
-UNROLL_TEST_BACKEND=wasm turbo_test "${suites[@]}"
+echo "== the same suites and the CLI's on the wasm backend"
+UNROLL_TEST_BACKEND=wasm turbo_test "${suites[@]}" --filter=@unroll/cli
 echo "== native SIMD paths exercised: $exercised"
