@@ -5,6 +5,7 @@ import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import * as ops from '../ops/index.js';
 import { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
+import { recurrentLoopCases } from './recurrent-cases.js';
 
 /** Absolute and relative tolerance: |actual - expected| <= atol + rtol * |expected|. */
 export interface Tolerance {
@@ -109,6 +110,11 @@ export const CONFORMANCE_TOLERANCES = {
   gemmUnitRoundoff: { float32: 2 ** -24, float64: 2 ** -53 },
   /** LSTM/GRU backward against central finite differences (eps 1e-6) of a float64 reference forward. */
   recurrentBackward: { float32: { atol: 1e-5, rtol: 1e-4 }, float64: { atol: 1e-7, rtol: 1e-6 } },
+  /**
+   * The time loops (`recurrentForward`, `recurrentBackward`, or the reference loops over the
+   * backend's kernels) against the reference loops over the JS kernels in float64, over a few steps.
+   */
+  recurrentLoop: { float32: { atol: 1e-5, rtol: 1e-4 }, float64: { atol: 1e-12, rtol: 1e-12 } },
   /** copyStrided and where move data: exact. */
   movement: { atol: 0, rtol: 0 },
 } as const;
@@ -746,6 +752,14 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
             expectClose(Array.from(dhPrev, (v, i) => v - dhPrev0[i]!), dhPrevRef, { ...t, label: `gru dhPrev (added) B=${B} H=${H}` });
           }
         });
+
+        it('recurrentForward and recurrentBackward (or the reference loops over these kernels) match the reference loops over the JS kernels', () => {
+          // every cell kind, forward and reverse, with lengths; the backward's per-step norms too
+          const t = CONFORMANCE_TOLERANCES.recurrentLoop[dtype];
+          const cases = recurrentLoopCases(be, dtype, 19);
+          expect(cases.length).toBeGreaterThan(0);
+          for (const c of cases) expectClose(c.actual, c.expected, { ...t, label: `${c.label} (${be.recurrentForward ? 'recurrentForward' : 'loop'})` });
+        });
       });
     }
 
@@ -811,6 +825,29 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       const all = allocArray('int32', 1);
       be.reduce('sum', x, 1, 8, 1, all);
       expect(all[0]).toBe(wrap(x.reduce((p, v) => p + BigInt(v), 0n)));
+    });
+
+    it('withReadOnly (where present) runs fn once, returns its value, and reads changed arrays afresh afterwards', () => {
+      const w = Float64Array.of(1, 2, 3);
+      const out = allocArray('float64', 3);
+      const withReadOnly = be.withReadOnly?.bind(be) ?? (<R>(_: readonly TypedArray[], fn: () => R): R => fn());
+      let calls = 0;
+      const result = withReadOnly([w], () => {
+        calls++;
+        be.unary('square', w, out);
+        return { inside: Array.from(out) };
+      });
+      expect(calls).toBe(1);
+      expect(result.inside).toEqual([1, 4, 9]);
+      // after the scope the array may change, and the kernels see the change
+      w[0] = 5;
+      be.unary('square', w, out);
+      expect(Array.from(out)).toEqual([25, 4, 9]);
+      // an error thrown by fn propagates and ends the scope all the same
+      expect(() => withReadOnly([w], () => { throw new RangeError('from fn'); })).toThrow('from fn');
+      w[1] = -3;
+      be.unary('square', w, out);
+      expect(Array.from(out)).toEqual([25, 9, 9]);
     });
 
     describe('high-level ops with the backend active', () => {
