@@ -7,18 +7,19 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /**
- * What each package excludes from mutation beyond tests, besides `src/**\/*.test.ts`:
+ * What each package excludes from mutation, besides its tests (`src/**\/*.test.ts`):
  * - tensor `src/backends/`: the JS kernels (elementwise, reduce, gemm, softmax, recurrent
  *   gates) and the reference recurrent time loops. They are the reference that the shared
  *   conformance suite (`runBackendConformance`) holds the native and WASM backends to, case by
  *   case, so a bug in them fails the conformance runs on those backends (scripts/test.sh reruns
  *   the suites with UNROLL_TEST_BACKEND=native and =wasm); mutating them on the JS backend alone
  *   mostly re-measures the gemm/elementwise loops at great cost.
- * - tensor `src/testing/`: the conformance suite and test helpers themselves (test code).
+ * - test helpers that are not `.test.ts` files: tensor `src/testing/` (the conformance suite
+ *   itself) and `src/test-utils.ts`, autograd `src/optim/test-helpers.ts`.
  */
 export const MUTATION_PACKAGES = {
-  tensor: { exclude: ['src/backends/', 'src/testing/'] },
-  autograd: { exclude: [] },
+  tensor: { exclude: ['src/backends/', 'src/testing/', 'src/test-utils.ts'] },
+  autograd: { exclude: ['src/optim/test-helpers.ts'] },
   cells: { exclude: [] },
   tasks: { exclude: [] },
 };
@@ -53,7 +54,7 @@ export function mutationConfig(pkg) {
     testRunner: 'vitest',
     vitest: { configFile: 'vitest.config.ts', related: true },
     coverageAnalysis: 'perTest',
-    mutate: ['src/**/*.ts', '!src/**/*.test.ts', ...spec.exclude.map((p) => `!${p}**`)],
+    mutate: ['src/**/*.ts', '!src/**/*.test.ts', ...spec.exclude.map((p) => (p.endsWith('/') ? `!${p}**` : `!${p}`))],
     // The sandbox sits two levels below the repository root, as a package does, so that the
     // package's vitest.config.ts finds ../../vitest.shared.ts; one directory per package, so
     // that two packages can run at once.
