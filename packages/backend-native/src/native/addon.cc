@@ -470,7 +470,7 @@ napi_value LstmForward(napi_env env, napi_callback_info info) {
   int type = -1;
   const Args::Arr gates = A.float_array(2, type), cPrev = A.float_array(3, type), c = A.float_array(4, type),
                   h = A.float_array(5, type), tanhC = A.float_array(6, type);
-  A.need(gates, 4 * B * H, "gates");
+  A.need(gates, B * gate_width(K_LSTM, H), "gates");
   A.need(cPrev, B * H, "cPrev");
   A.need(c, B * H, "c");
   A.need(h, B * H, "h");
@@ -490,12 +490,12 @@ napi_value LstmBackward(napi_env env, napi_callback_info info) {
   int type = -1;
   const Args::Arr gates = A.float_array(2, type), cPrev = A.float_array(3, type), tanhC = A.float_array(4, type),
                   dh = A.float_array(5, type), dc = A.float_array(6, type), dGates = A.float_array(7, type);
-  A.need(gates, 4 * B * H, "gates");
+  A.need(gates, B * gate_width(K_LSTM, H), "gates");
   A.need(cPrev, B * H, "cPrev");
   A.need(tanhC, B * H, "tanhC");
   A.need(dh, B * H, "dh");
   A.need(dc, B * H, "dc");
-  A.need(dGates, 4 * B * H, "dGates");
+  A.need(dGates, B * gate_width(K_LSTM, H), "dGates");
   if (!A.ok) return nullptr;
   with_float_kernels(type, [&](const auto& K) {
     using Tp = elem_t<decltype(K)>;
@@ -511,8 +511,8 @@ napi_value GruForward(napi_env env, napi_callback_info info) {
   int type = -1;
   const Args::Arr gi = A.float_array(2, type), gh = A.float_array(3, type), hPrev = A.float_array(4, type),
                   h = A.float_array(5, type);
-  A.need(gi, 3 * B * H, "gi");
-  A.need(gh, 3 * B * H, "gh");
+  A.need(gi, B * gate_width(K_GRU, H), "gi");
+  A.need(gh, B * gate_width(K_GRU, H), "gh");
   A.need(hPrev, B * H, "hPrev");
   A.need(h, B * H, "h");
   if (!A.ok) return nullptr;
@@ -531,12 +531,12 @@ napi_value GruBackward(napi_env env, napi_callback_info info) {
   const Args::Arr gi = A.float_array(2, type), gh = A.float_array(3, type), hPrev = A.float_array(4, type),
                   dh = A.float_array(5, type), dGi = A.float_array(6, type), dGh = A.float_array(7, type),
                   dhPrev = A.float_array(8, type);
-  A.need(gi, 3 * B * H, "gi");
-  A.need(gh, 3 * B * H, "gh");
+  A.need(gi, B * gate_width(K_GRU, H), "gi");
+  A.need(gh, B * gate_width(K_GRU, H), "gh");
   A.need(hPrev, B * H, "hPrev");
   A.need(dh, B * H, "dh");
-  A.need(dGi, 3 * B * H, "dGi");
-  A.need(dGh, 3 * B * H, "dGh");
+  A.need(dGi, B * gate_width(K_GRU, H), "dGi");
+  A.need(dGh, B * gate_width(K_GRU, H), "dGh");
   A.need(dhPrev, B * H, "dhPrev");
   if (!A.ok) return nullptr;
   with_float_kernels(type, [&](const auto& K) {
