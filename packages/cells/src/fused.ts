@@ -81,7 +81,7 @@ function forward(cfg: FusedConfig, save: boolean, [x, h0, c0, wIh, wHh, bIh, bHh
  * gradient is one product over all T*B rows, as the input projection was in forward.
  */
 function backward(cfg: FusedConfig, ctx: Saved | null, [dy, dhN, dcN]: readonly (Tensor | null)[], [x, h0, , wIh, wHh]: readonly Tensor[]): (Tensor | null)[] {
-  if (ctx === null) throw new UnrollError(`fusedSequence: backward of a forward that saved nothing (it ran without gradients)`);
+  if (ctx === null) throw new UnrollError('fusedSequence: backward of a forward that saved nothing (it ran without gradients)');
   const { T, B, D, H, G, gates, gh, hPrev, cPrev, tanhC } = ctx;
   const dtype = x!.dtype;
   const be = getBackend();
@@ -93,18 +93,21 @@ function backward(cfg: FusedConfig, ctx: Saved | null, [dy, dhN, dcN]: readonly 
   const dc = isLstm ? allocArray(dtype, B * H) : null; // (B,H): dcN in, dc0 out
   if (dhN) dh.set(dhN.data);
   if (dc && dcN) dc.set(dcN.data);
-  const sink = cfg.label === undefined ? undefined : stepGradientSink();
-  const dhNorms = sink ? new Float64Array(T) : null; // (T)
+  const { label } = cfg;
+  const sink = label === undefined ? undefined : stepGradientSink();
+  const dhNorms = sink ? new Float64Array(T) : null; // (T) ||dL/dh_t||
   const args: RecurrentBackwardArgs = {
     kind: cfg.kind, T, B, H, reverse: cfg.reverse, gates, gh, hPrev, cPrev, tanhC, wHh: wHh!.data,
     dy: dy ? dy.data : null, dh, dc, dGates, dGh, dhNorms, lengths: cfg.lengths,
   };
   if (be.recurrentBackward) be.recurrentBackward(args);
   else recurrentBackwardLoop(be, args);
-  // reported in the loop's order, last step first
-  if (sink) for (let s = T - 1; s >= 0; s--) {
-    const t = cfg.reverse ? T - 1 - s : s;
-    sink.record(cfg.label!, t, dhNorms![t]!);
+  if (sink && label !== undefined && dhNorms) {
+    // to the gradient-flow probe, in the loop's order (last step first)
+    for (let s = T - 1; s >= 0; s--) {
+      const t = cfg.reverse ? T - 1 - s : s;
+      sink.record(label, t, dhNorms[t]!);
+    }
   }
   // weight gradients in one product each, after the loop
   const dGhh = dGh ?? dGates; // the gradient of h W_hh^T: (T*B,G)
