@@ -264,7 +264,7 @@ void simplify(Strided& s, int K) {
 
 // The one place where a call's element type is decided: runs f with the kernels of the selected
 // instruction set for float (type E_F32) or double, as a Kernels<Tp> (f is a generic lambda that
-// reads Tp from it: `using Tp = elem_t<decltype(k)>;`).
+// reads Tp from it: `using Tp = elem_t<decltype(K)>;`).
 template <class F>
 void with_float_kernels(int type, F&& f) {
   if (type == E_F32) f(kernels_for<float>(T()));
