@@ -1,6 +1,6 @@
 import { type Buffer, Dropout, isGradEnabled, Module, type Parameter } from '@unroll/autograd';
 import {
-  ArgumentError, add, type CellKind, concat, type DType, formatShape, mul, permute, slice, stack, sub, Tensor, unsqueeze, zeros,
+  ArgumentError, add, type CellKind, concat, type DType, formatShape, gateWidth, mul, permute, slice, stack, sub, Tensor, unsqueeze, zeros,
 } from '@unroll/tensor';
 import { expectShape } from './errors.js';
 import { fusedSequence } from './fused.js';
@@ -169,8 +169,7 @@ export abstract class RecurrentLayer extends Module {
 
   private runFused(x: Tensor, h0: Tensor, c0: Tensor, layer: number, reverse: boolean, lengths: Int32Array | undefined): { y: Tensor; h: Tensor; c: Tensor } {
     const w = this.cellWeights(layer, reverse);
-    const G = w.weightIh.shape[0]!;
-    const noBias = w.biasIh === null ? zeros([G], { dtype: x.dtype }) : null;
+    const noBias = w.biasIh === null ? zeros([gateWidth(this.kind, this.hiddenSize)], { dtype: x.dtype }) : null;
     const [y, h, c] = fusedSequence(
       { kind: this.kind, reverse, lengths, label: `layer${layer}${reverse ? '_reverse' : ''}` },
       [x, h0, c0, w.weightIh, w.weightHh, w.biasIh ?? noBias!, w.biasHh ?? noBias!],
