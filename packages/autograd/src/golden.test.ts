@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Tensor, tensor } from '@unroll/tensor';
+import { expectClose } from '@unroll/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { bceWithLogits, crossEntropy, Embedding, LayerNorm, Linear, Module, mse } from './index.js';
 
@@ -37,16 +38,6 @@ class Net extends Module {
 
 const TOL = 1e-10;
 
-function expectNear(actual: ArrayLike<number>, expected: readonly number[], what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!));
-    if (!(err <= worst)) worst = err; // NaN propagates as a failure
-  }
-  expect(worst, `${what}: worst relative error`).toBeLessThanOrEqual(TOL);
-}
-
 function build(): Net {
   const net = new Net();
   const res = net.loadStateDict(Object.fromEntries(Object.entries(golden.weights).map(([k, v]) => [k, f64(v)])));
@@ -65,20 +56,20 @@ describe('PyTorch goldens: Embedding -> Linear -> tanh -> LayerNorm -> Linear (f
     const net = build();
     const logits = net.forward(i32(golden.ids));
     expect(logits.shape).toEqual(golden.logits.shape);
-    expectNear(logits.data, golden.logits.data, 'logits');
+    expectClose(logits.data, golden.logits.data, { atol: TOL, rtol: TOL, label: 'logits' });
   });
 
   it('cross-entropy with ignore_index: loss and every parameter gradient', () => {
     const net = build();
     const loss = crossEntropy(net.forward(i32(golden.ids)), i32(golden.targets), { ignoreIndex: golden.ignore_index });
-    expectNear([loss.item()], [golden.ce.loss], 'ce loss');
+    expectClose([loss.item()], [golden.ce.loss], { atol: TOL, rtol: TOL, label: 'ce loss' });
     loss.backward();
     const names = net.namedParameters().map(([n]) => n);
     expect(names.sort()).toEqual(Object.keys(golden.ce.grads).sort());
     for (const [name, p] of net.namedParameters()) {
       expect(p.grad, name).not.toBeNull();
       expect(p.grad!.shape, name).toEqual(golden.ce.grads[name]!.shape);
-      expectNear(p.grad!.data, golden.ce.grads[name]!.data, `ce grad ${name}`);
+      expectClose(p.grad!.data, golden.ce.grads[name]!.data, { atol: TOL, rtol: TOL, label: `ce grad ${name}` });
     }
     // the padding row gets no gradient in either framework
     expect(Array.from(net.emb.weight.grad!.data.subarray(0, 5))).toEqual([0, 0, 0, 0, 0]);
@@ -89,14 +80,14 @@ describe('PyTorch goldens: Embedding -> Linear -> tanh -> LayerNorm -> Linear (f
     const logits = net.forward(i32(golden.ids));
     const m = mse(logits, f64(golden.mse_bce.mse_target));
     const b = bceWithLogits(logits, f64(golden.mse_bce.bce_target));
-    expectNear([m.item()], [golden.mse_bce.mse], 'mse');
-    expectNear([b.item()], [golden.mse_bce.bce], 'bce');
+    expectClose([m.item()], [golden.mse_bce.mse], { atol: TOL, rtol: TOL, label: 'mse' });
+    expectClose([b.item()], [golden.mse_bce.bce], { atol: TOL, rtol: TOL, label: 'bce' });
     const total = m.add(b);
-    expectNear([total.item()], [golden.mse_bce.loss], 'mse + bce');
+    expectClose([total.item()], [golden.mse_bce.loss], { atol: TOL, rtol: TOL, label: 'mse + bce' });
     total.backward();
     for (const [name, p] of net.namedParameters()) {
       expect(p.grad, name).not.toBeNull();
-      expectNear(p.grad!.data, golden.mse_bce.grads[name]!.data, `mse+bce grad ${name}`);
+      expectClose(p.grad!.data, golden.mse_bce.grads[name]!.data, { atol: TOL, rtol: TOL, label: `mse+bce grad ${name}` });
     }
   });
 
@@ -105,6 +96,6 @@ describe('PyTorch goldens: Embedding -> Linear -> tanh -> LayerNorm -> Linear (f
     const run = (): void => crossEntropy(net.forward(i32(golden.ids)), i32(golden.targets), { ignoreIndex: golden.ignore_index }).backward();
     run();
     run();
-    expectNear(net.fc1.weight.grad!.data, golden.ce.grads['fc1.weight']!.data.map((v) => 2 * v), 'accumulated fc1.weight');
+    expectClose(net.fc1.weight.grad!.data, golden.ce.grads['fc1.weight']!.data.map((v) => 2 * v), { atol: TOL, rtol: TOL, label: 'accumulated fc1.weight' });
   });
 });

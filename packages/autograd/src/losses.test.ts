@@ -2,6 +2,7 @@ import {
   ArgumentError, DTypeError, Generator, gather, logSoftmax, mul, randint, randn, ShapeError, sum,
   Tensor, tensor, zeros,
 } from '@unroll/tensor';
+import { expectClose } from '@unroll/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import {
   bceWithLogits, crossEntropy, gaussianKL, gradcheck, Linear, Module, mse, noGrad, type Reduction,
@@ -12,14 +13,8 @@ const gen = new Generator(21);
 const r64 = (shape: number[], std = 1): Tensor => randn(shape, { dtype: 'float64', generator: gen, std });
 const ids = (v: number[], shape?: number[]): Tensor => tensor(v, shape, 'int32');
 const f64 = (v: number[], shape?: number[]): Tensor => tensor(v, shape, 'float64');
-
-function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-12): void {
-  expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) {
-    expect(Number.isFinite(a[i]!), `element ${i} is ${a[i]}`).toBe(true);
-    expect(Math.abs(a[i]! - b[i]!), `element ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(b[i]!)));
-  }
-}
+/** |actual - expected| <= 1e-12 (1 + |expected|) */
+const TIGHT = { atol: 1e-12, rtol: 1e-12 };
 
 function check(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): void {
   const report = gradcheck(f, inputs, { atol: 1e-7, rtol: 1e-6 });
@@ -75,10 +70,10 @@ describe('crossEntropy against a composed reference', () => {
         return c.opts.reduction === 'none' ? y.square().sum() : y;
       })(c.logits);
       expect(Math.abs(v - vr)).toBeLessThan(1e-12 * (1 + Math.abs(vr)));
-      expectClose(g!.data, gr!.data);
+      expectClose(g!.data, gr!.data, TIGHT);
       const out = crossEntropy(c.logits, c.targets, c.opts);
       expect(out.shape).toEqual(c.opts.reduction === 'none' ? c.targets.shape : []);
-      expectClose(out.data, referenceCE(c.logits, c.targets, c.opts).data);
+      expectClose(out.data, referenceCE(c.logits, c.targets, c.opts).data, TIGHT);
     });
 
     it(`${c.name}: gradcheck`, () => {
@@ -121,7 +116,7 @@ describe('crossEntropy against a composed reference', () => {
     const [v, [g]] = valueAndGrad((x) => crossEntropy(x!, ids([0, 0])))(logits);
     expect(v).toBe(1e4);
     for (const x of g!.data) expect(Number.isFinite(x)).toBe(true);
-    expectClose(g!.data, [0, 0, 0, -0.5, 0, 0.5]);
+    expectClose(g!.data, [0, 0, 0, -0.5, 0, 0.5], TIGHT);
     const big32 = crossEntropy(tensor([[1e4, -1e4, 3e4]]), ids([1]));
     expect(big32.dtype).toBe('float32');
     expect(big32.item()).toBe(4e4);
@@ -180,7 +175,7 @@ describe('bceWithLogits', () => {
     const x = r64([3, 4], 2);
     const t = tensor(Array.from({ length: 12 }, (_, i) => (i % 3) / 2), [3, 4], 'float64');
     const per = Array.from(x.data, (v, i) => bce(v, t.data[i]!));
-    expectClose(bceWithLogits(x, t, { reduction: 'none' }).data, per, 1e-12);
+    expectClose(bceWithLogits(x, t, { reduction: 'none' }).data, per, TIGHT);
     expect(bceWithLogits(x, t, { reduction: 'sum' }).item()).toBeCloseTo(per.reduce((a, b) => a + b, 0), 11);
     expect(bceWithLogits(x, t).item()).toBeCloseTo(per.reduce((a, b) => a + b, 0) / 12, 12);
   });
@@ -189,16 +184,16 @@ describe('bceWithLogits', () => {
     const x = f64([0, 0, 0, 1.5, -2]);
     const t = f64([0, 1, 0.3, 1, 0]);
     const [, [gx]] = valueAndGrad((a) => bceWithLogits(a!, t, { reduction: 'sum' }))(x);
-    expectClose(gx!.data, Array.from(x.data, (v, i) => sig(v) - t.data[i]!), 1e-12);
+    expectClose(gx!.data, Array.from(x.data, (v, i) => sig(v) - t.data[i]!), TIGHT);
   });
 
   it('large logits stay finite', () => {
     const x = f64([100, -100, 800, -800]);
     const t = f64([1, 0, 0, 1]);
     const loss = bceWithLogits(x, t, { reduction: 'none' });
-    expectClose(loss.data, [0, 0, 800, 800], 1e-12);
+    expectClose(loss.data, [0, 0, 800, 800], TIGHT);
     const [, [g]] = valueAndGrad((a) => bceWithLogits(a!, t))(x);
-    expectClose(g!.data, [0, 0, 0.25, -0.25], 1e-12);
+    expectClose(g!.data, [0, 0, 0.25, -0.25], TIGHT);
   });
 
   it('gradcheck for logits and targets', () => {
@@ -223,8 +218,8 @@ describe('mse', () => {
 
   it('gradient 2(x - y)/n and gradcheck', () => {
     const [, [gx, gy]] = valueAndGrad((a, b) => mse(a!, b!))(f64([1, 2]), f64([3, 2]));
-    expectClose(gx!.data, [-2, 0]);
-    expectClose(gy!.data, [2, 0]);
+    expectClose(gx!.data, [-2, 0], TIGHT);
+    expectClose(gy!.data, [2, 0], TIGHT);
     check((a, b) => mse(a!, b!), [r64([3, 4]), r64([3, 4])]);
   });
 
@@ -246,7 +241,7 @@ describe('gaussianKL', () => {
       }
       return 0.5 * s;
     });
-    expectClose(gaussianKL(mu, lv, { reduction: 'none' }).data, per);
+    expectClose(gaussianKL(mu, lv, { reduction: 'none' }).data, per, TIGHT);
     expect(gaussianKL(mu, lv, { reduction: 'none' }).shape).toEqual([3]);
     expect(gaussianKL(mu, lv, { reduction: 'sum' }).item()).toBeCloseTo(per[0]! + per[1]! + per[2]!, 12);
     expect(gaussianKL(mu, lv).item()).toBeCloseTo((per[0]! + per[1]! + per[2]!) / 3, 12);
@@ -260,8 +255,8 @@ describe('gaussianKL', () => {
 
   it('gradient (mu, 0.5 (e^logvar - 1)) and gradcheck', () => {
     const [, [gm, gl]] = valueAndGrad((a, b) => gaussianKL(a!, b!, { reduction: 'sum' }))(f64([0.5, -1]), f64([0, Math.log(3)]));
-    expectClose(gm!.data, [0.5, -1]);
-    expectClose(gl!.data, [0, 1]);
+    expectClose(gm!.data, [0.5, -1], TIGHT);
+    expectClose(gl!.data, [0, 1], TIGHT);
     check((a, b) => gaussianKL(a!, b!), [r64([2, 3, 4]), r64([2, 3, 4], 0.5)]);
   });
 

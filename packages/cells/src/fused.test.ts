@@ -1,5 +1,6 @@
 import { noGrad } from '@unroll/autograd';
 import { type DType, Generator, mul, randn, slice, type Tensor } from '@unroll/tensor';
+import { expectTensorClose } from '@unroll/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { GRU, LSTM, type RecurrentLayer, type RecurrentOptions, RNN } from './layers.js';
 
@@ -35,13 +36,6 @@ function runBoth(Layer: Ctor, dtype: DType, opts: RecurrentOptions, lengths?: nu
   return results as [typeof results[0], typeof results[0]];
 }
 
-function expectClose(a: Tensor, b: Tensor, tol: number, what: string): void {
-  expect(a.shape, what).toEqual(b.shape);
-  let worst = 0;
-  for (let i = 0; i < a.size; i++) worst = Math.max(worst, Math.abs(a.data[i]! - b.data[i]!) / (1 + Math.abs(b.data[i]!)));
-  expect(worst, what).toBeLessThan(tol);
-}
-
 const variants: [string, RecurrentOptions, number[] | undefined][] = [
   ['1 layer', {}, undefined],
   ['2 layers', { numLayers: 2 }, undefined],
@@ -57,14 +51,14 @@ describe('fused kernels equal the composed cell-by-cell path', () => {
       for (const [dtype, tol] of [['float64', 1e-10], ['float32', 1e-5]] as const) {
         it(`${kindName}, ${variant}, ${dtype}`, () => {
           const [fused, composed] = runBoth(Layer, dtype, opts, lengths);
-          expectClose(fused.out, composed.out, tol, 'output');
-          expectClose(fused.hN, composed.hN, tol, 'final h');
-          if (fused.cN) expectClose(fused.cN, composed.cN!, tol, 'final c');
+          expectTensorClose(fused.out, composed.out, { atol: tol, rtol: tol, label: 'output' });
+          expectTensorClose(fused.hN, composed.hN, { atol: tol, rtol: tol, label: 'final h' });
+          if (fused.cN) expectTensorClose(fused.cN, composed.cN!, { atol: tol, rtol: tol, label: 'final c' });
           fused.grads.forEach(([name, g], i) => {
             const [name2, g2] = composed.grads[i]!;
             expect(name).toBe(name2);
             expect(g, `grad ${name}`).toBeTruthy();
-            expectClose(g, g2, tol, `grad ${name}`);
+            expectTensorClose(g, g2, { atol: tol, rtol: tol, label: `grad ${name}` });
           });
         });
       }
@@ -91,19 +85,19 @@ describe('inference (nothing to save for backward) gives the training path\'s ou
           noGrad(() => layer.forward(randn(opts.batchFirst ? [1, 2, D] : [2, 1, D], { dtype: 'float64', generator: g })));
           const inferred = noGrad(() => layer.forward(x, { state: st, lengths }));
           expect(inferred.output.requiresGrad).toBe(false);
-          expectClose(inferred.output, trained.output, 1e-12, 'output');
-          expectClose(inferred.state.h, trained.state.h, 1e-12, 'final h');
-          if (layer.kind === 'lstm') expectClose(inferred.state.c!, trained.state.c!, 1e-12, 'final c');
+          expectTensorClose(inferred.output, trained.output, { atol: 1e-12, rtol: 1e-12, label: 'output' });
+          expectTensorClose(inferred.state.h, trained.state.h, { atol: 1e-12, rtol: 1e-12, label: 'final h' });
+          if (layer.kind === 'lstm') expectTensorClose(inferred.state.c!, trained.state.c!, { atol: 1e-12, rtol: 1e-12, label: 'final c' });
         }
         if (opts.bidirectional || lengths || opts.batchFirst) return;
         // sampling: one step at a time with the state fed back (state slices are views then)
         let s = st;
         for (let t = 0; t < T; t++) {
           const out = noGrad(() => layer.forward(slice(x, [[t, t + 1]]), { state: s }));
-          expectClose(out.output, slice(trained.output, [[t, t + 1]]), 1e-12, `output at step ${t}`);
+          expectTensorClose(out.output, slice(trained.output, [[t, t + 1]]), { atol: 1e-12, rtol: 1e-12, label: `output at step ${t}` });
           s = out.state as typeof s;
         }
-        expectClose(s.h, trained.state.h, 1e-12, 'final h, step by step');
+        expectTensorClose(s.h, trained.state.h, { atol: 1e-12, rtol: 1e-12, label: 'final h, step by step' });
         // the caller's state is read, never written
         expect(Array.from(st.h.data), 'initial h unchanged').toEqual(hBefore);
       });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import '@unroll/autograd';
 import { mul, Tensor } from '@unroll/tensor';
 import { loadSafetensors } from '@unroll/tensor/node';
+import { expectTensorClose } from '@unroll/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { GRU, LSTM, type RecurrentLayer, RNN } from './layers.js';
 
@@ -34,18 +35,8 @@ interface TorchCase {
 const fixture = JSON.parse(readFileSync(`${DIR}torch_cases.json`, 'utf8')) as { torch: string; cases: TorchCase[] };
 
 const dec = (e: Enc): Tensor => new Tensor(Float64Array.from(e.data), e.shape);
-
-function expectClose(actual: Tensor | null | undefined, expected: Enc, what: string, tol = 1e-10): void {
-  expect(actual, what).toBeTruthy();
-  expect(actual!.shape, what).toEqual(expected.shape);
-  let worst = 0;
-  let at = -1;
-  expected.data.forEach((v, i) => {
-    const d = Math.abs(actual!.data[i]! - v);
-    if (!(d <= worst)) { worst = d; at = i; }
-  });
-  expect(worst, `${what}: worst |diff| at element ${at}`).toBeLessThanOrEqual(tol);
-}
+/** Absolute tolerance against PyTorch's float64 values. */
+const TOL = 1e-10;
 
 function makeLayer(c: TorchCase): RecurrentLayer {
   const opts = { numLayers: c.numLayers, bidirectional: c.bidirectional, batchFirst: c.batchFirst, dtype: 'float64' as const };
@@ -83,9 +74,9 @@ describe(`PyTorch ${fixture.torch} reference (float64, 1e-10)`, () => {
         const h0 = dec(c.h0).requiresGrad_();
         const c0 = c.c0 ? dec(c.c0).requiresGrad_() : undefined;
         const out = layer.forward(x, { state: c0 ? { h: h0, c: c0 } : { h: h0 }, lengths: c.lengths ?? undefined });
-        expectClose(out.output, c.output, 'output');
-        expectClose(out.state.h, c.hN, 'h_n');
-        if (c.cN) expectClose(out.state.c, c.cN, 'c_n');
+        expectTensorClose(out.output, c.output, { atol: TOL, rtol: 0, label: 'output' });
+        expectTensorClose(out.state.h, c.hN, { atol: TOL, rtol: 0, label: 'h_n' });
+        if (c.cN) expectTensorClose(out.state.c, c.cN, { atol: TOL, rtol: 0, label: 'c_n' });
         else expect(out.state.c).toBeUndefined();
 
         let loss = mul(out.output, dec(c.wOut)).sum().add(mul(out.state.h, dec(c.wH)).sum());
@@ -93,12 +84,12 @@ describe(`PyTorch ${fixture.torch} reference (float64, 1e-10)`, () => {
         expect(Math.abs(loss.item() - c.loss)).toBeLessThanOrEqual(1e-10 * (1 + Math.abs(c.loss)));
         loss.backward();
 
-        expectClose(x.grad, c.grads.input!, 'grad input');
-        expectClose(h0.grad, c.grads.h0!, 'grad h0');
-        if (c0) expectClose(c0.grad, c.grads.c0!, 'grad c0');
+        expectTensorClose(x.grad, c.grads.input!, { atol: TOL, rtol: 0, label: 'grad input' });
+        expectTensorClose(h0.grad, c.grads.h0!, { atol: TOL, rtol: 0, label: 'grad h0' });
+        if (c0) expectTensorClose(c0.grad, c.grads.c0!, { atol: TOL, rtol: 0, label: 'grad c0' });
         const params = layer.namedParameters();
         expect(params.length).toBe(Object.keys(c.grads).filter((k) => k.startsWith('param.')).length);
-        for (const [n, p] of params) expectClose(p.grad, c.grads[`param.${n}`]!, `grad ${n}`);
+        for (const [n, p] of params) expectTensorClose(p.grad, c.grads[`param.${n}`]!, { atol: TOL, rtol: 0, label: `grad ${n}` });
       });
     }
   }

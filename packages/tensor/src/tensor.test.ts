@@ -6,7 +6,8 @@ import type { DType } from './dtype.js';
 import { ArgumentError, ShapeError } from './errors.js';
 import * as ops from './ops/index.js';
 import { empty, Tensor } from './tensor.js';
-import { broadcastIndex, broadcastPair, expectClose, forEachIndex, prod } from './testing/conformance.js';
+import { broadcastIndex, broadcastPair, forEachIndex, prod } from './testing/conformance.js';
+import { expectClose } from './testing/expect-close.js';
 
 const RUNS = { numRuns: 50 };
 const EXACT = { atol: 0, rtol: 0 };

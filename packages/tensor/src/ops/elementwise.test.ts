@@ -5,7 +5,8 @@ import type { DType } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { captureError } from '../test-utils.js';
-import { broadcastIndex, broadcastPair, expectClose, forEachIndex, prod } from '../testing/conformance.js';
+import { broadcastIndex, broadcastPair, forEachIndex, prod } from '../testing/conformance.js';
+import { expectClose } from '../testing/expect-close.js';
 import * as ops from './index.js';
 
 // Tolerances: float64 results are compared tightly (the reference does the same float64 arithmetic);

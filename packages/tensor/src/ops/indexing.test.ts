@@ -5,7 +5,8 @@ import type { DType } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { captureError } from '../test-utils.js';
-import { expectClose, forEachIndex, prod } from '../testing/conformance.js';
+import { forEachIndex, prod } from '../testing/conformance.js';
+import { expectClose } from '../testing/expect-close.js';
 import * as ops from './index.js';
 
 // gather / indexSelect / oneHot copy values: exact. indexAdd / scatterAdd accumulate: float64 1e-12,

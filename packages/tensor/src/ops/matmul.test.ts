@@ -5,7 +5,8 @@ import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { captureError } from '../test-utils.js';
-import { broadcastIndex, broadcastPair, expectClose, forEachIndex, prod } from '../testing/conformance.js';
+import { broadcastIndex, broadcastPair, forEachIndex, prod } from '../testing/conformance.js';
+import { expectClose } from '../testing/expect-close.js';
 import * as ops from './index.js';
 
 // Tolerances: float64 1e-12 (k <= 6, values <= 10: the reference sums in the same order);

@@ -5,7 +5,8 @@ import type { DType } from '../dtype.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { captureError } from '../test-utils.js';
-import { broadcastIndex, expectClose, forEachIndex, prod } from '../testing/conformance.js';
+import { broadcastIndex, forEachIndex, prod } from '../testing/conformance.js';
+import { expectClose } from '../testing/expect-close.js';
 import * as ops from './index.js';
 
 // Movement ops only copy values: every comparison here is exact (atol = rtol = 0), for float32,

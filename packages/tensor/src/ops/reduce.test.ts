@@ -4,7 +4,8 @@ import { scalar, tensor, zeros } from '../creation.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { captureError } from '../test-utils.js';
-import { expectClose, forEachIndex, prod } from '../testing/conformance.js';
+import { forEachIndex, prod } from '../testing/conformance.js';
+import { expectClose } from '../testing/expect-close.js';
 import * as ops from './index.js';
 
 // Tolerances: float64 1e-12 (same float64 arithmetic, same summation order up to the 1/n of mean);

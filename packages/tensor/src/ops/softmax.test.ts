@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { scalar, tensor } from '../creation.js';
 import { ArgumentError, DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { expectClose, forEachIndex, prod } from '../testing/conformance.js';
+import { forEachIndex, prod } from '../testing/conformance.js';
+import { expectClose } from '../testing/expect-close.js';
 import * as ops from './index.js';
 
 // Tolerances: float64 1e-12; float32 1e-5 relative, 1e-6 absolute. Inputs of magnitude up to 1e4

@@ -13,11 +13,9 @@
  * ```
  */
 export {
-  type CloseOptions,
   CONFORMANCE_TOLERANCES,
   describeBackendConformance,
   describeBackendConformance as runBackendConformance,
-  expectClose,
-  type Tolerance,
 } from './conformance.js';
+export { type CloseOptions, expectClose, expectTensorClose, type Tolerance } from './expect-close.js';
 export { type KernelEnumEntry, kernelEnumMismatches } from './vocabulary.js';
