@@ -1,7 +1,7 @@
 import { Module, type Parameter } from '@unroll/autograd';
-import { ArgumentError, type CellKind, type Tensor, zeros } from '@unroll/tensor';
+import { ArgumentError, type CellKind, checkPositiveInt, type Tensor, zeros } from '@unroll/tensor';
 import { expectShape } from './errors.js';
-import { checkSize, createCellParams, type ParamOptions } from './params.js';
+import { createCellParams, type ParamOptions } from './params.js';
 import { type CellState, cellStep } from './step.js';
 
 /** Shared base of the single-step cells: the same weights at every time step. */
@@ -13,8 +13,8 @@ abstract class CellBase extends Module {
 
   protected constructor(protected readonly kind: CellKind, protected readonly layerName: string, readonly inputSize: number, readonly hiddenSize: number, opts: ParamOptions) {
     super();
-    checkSize(layerName, 'inputSize', inputSize);
-    checkSize(layerName, 'hiddenSize', hiddenSize);
+    checkPositiveInt(layerName, 'inputSize', inputSize);
+    checkPositiveInt(layerName, 'hiddenSize', hiddenSize);
     const p = createCellParams(kind, inputSize, hiddenSize, opts);
     this.weight_ih = p.weightIh;
     this.weight_hh = p.weightHh;

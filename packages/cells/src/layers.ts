@@ -1,10 +1,10 @@
 import { type Buffer, Dropout, isGradEnabled, Module, type Parameter } from '@unroll/autograd';
 import {
-  ArgumentError, add, type CellKind, concat, type DType, formatShape, gateWidth, mul, permute, slice, stack, sub, Tensor, unsqueeze, zeros,
+  ArgumentError, add, type CellKind, checkPositiveInt, concat, type DType, formatShape, gateWidth, mul, permute, slice, stack, sub, Tensor, unsqueeze, zeros,
 } from '@unroll/tensor';
 import { expectShape } from './errors.js';
 import { fusedSequence } from './fused.js';
-import { checkSize, createCellParams, type ParamOptions } from './params.js';
+import { createCellParams, type ParamOptions } from './params.js';
 import { type CellState, type CellWeights, cellStep } from './step.js';
 
 /** Options of the sequence layers `RNN`, `LSTM` and `GRU`. */
@@ -64,9 +64,9 @@ export abstract class RecurrentLayer extends Module {
   ) {
     super();
     const { numLayers = 1, bidirectional = false, dropout = 0, batchFirst = false, fused = true } = opts;
-    checkSize(layerName, 'inputSize', inputSize);
-    checkSize(layerName, 'hiddenSize', hiddenSize);
-    checkSize(layerName, 'numLayers', numLayers);
+    checkPositiveInt(layerName, 'inputSize', inputSize);
+    checkPositiveInt(layerName, 'hiddenSize', hiddenSize);
+    checkPositiveInt(layerName, 'numLayers', numLayers);
     if (!(dropout >= 0 && dropout < 1)) throw new ArgumentError(`${layerName}: dropout must be in [0, 1), got ${dropout}`);
     this.numLayers = numLayers;
     this.bidirectional = bidirectional;

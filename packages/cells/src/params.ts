@@ -33,7 +33,3 @@ export function createCellParams(kind: CellKind, inputSize: number, hiddenSize: 
   return { weightIh, weightHh, biasIh, biasHh };
 }
 
-/** Checks a size option (a positive integer), naming the layer. */
-export function checkSize(layer: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(`${layer}: ${name} must be a positive integer, got ${v}`);
-}

@@ -1,4 +1,4 @@
-import { ArgumentError, add, formatShape, mul, ShapeError, slice, type Tensor, zeros } from '@unroll/tensor';
+import { ArgumentError, add, checkPositiveInt, formatShape, mul, ShapeError, slice, type Tensor, zeros } from '@unroll/tensor';
 import type { RecurrentState } from './layers.js';
 
 /** Cuts a state off the graph so the next chunk's backward stops here. */
@@ -65,7 +65,7 @@ export class TruncatedBPTT<S extends RecurrentState = RecurrentState> {
 
   constructor(opts: TruncatedBPTTOptions) {
     const { k1, k2 = k1 } = opts;
-    if (!Number.isInteger(k1) || k1 <= 0) throw new ArgumentError(`TruncatedBPTT: k1 must be a positive integer, got ${k1}`);
+    checkPositiveInt('TruncatedBPTT', 'k1', k1);
     if (!Number.isInteger(k2) || k2 <= 0 || k2 > k1) throw new ArgumentError(`TruncatedBPTT: k2 must be an integer in [1, k1 = ${k1}], got ${k2}`);
     this.k1 = k1;
     this.k2 = k2;

@@ -1,4 +1,4 @@
-import { ArgumentError, Tensor } from '@unroll/tensor';
+import { ArgumentError, checkPositiveInt, Tensor } from '@unroll/tensor';
 
 /** A train/validation split of encoded text. */
 export interface Split {
@@ -47,8 +47,8 @@ export class StreamBatcher {
 
   constructor(private readonly ids: Int32Array, opts: { batch: number; seq: number }) {
     const { batch, seq } = opts;
-    if (!Number.isInteger(batch) || batch <= 0) throw new ArgumentError(`StreamBatcher: batch must be a positive integer, got ${batch}`);
-    if (!Number.isInteger(seq) || seq <= 0) throw new ArgumentError(`StreamBatcher: seq must be a positive integer, got ${seq}`);
+    checkPositiveInt('StreamBatcher', 'batch', batch);
+    checkPositiveInt('StreamBatcher', 'seq', seq);
     this.batch = batch;
     this.seq = seq;
     this.streamLength = Math.floor((ids.length - 1) / batch);

@@ -1,6 +1,6 @@
 import { Embedding, Linear, Module } from '@unroll/autograd';
 import { GRU, LSTM, type RecurrentLayer, type RecurrentState, RNN } from '@unroll/cells';
-import { ArgumentError, type Generator, oneHot, type Tensor } from '@unroll/tensor';
+import { ArgumentError, checkPositiveInt, type Generator, oneHot, type Tensor } from '@unroll/tensor';
 
 /** Architecture of a character language model. */
 export interface CharLMConfig {
@@ -18,13 +18,9 @@ export interface CharLMConfig {
 
 /** Throws an ArgumentError naming the first invalid field. */
 export function validateCharLMConfig(c: CharLMConfig): void {
-  const posInt = (name: keyof CharLMConfig) => {
-    const v = c[name] as number;
-    if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(`charlm: ${name} must be a positive integer, got ${v}`);
-  };
-  posInt('vocabSize');
-  posInt('hidden');
-  posInt('layers');
+  checkPositiveInt('charlm', 'vocabSize', c.vocabSize);
+  checkPositiveInt('charlm', 'hidden', c.hidden);
+  checkPositiveInt('charlm', 'layers', c.layers);
   if (!['lstm', 'gru', 'rnn'].includes(c.cell)) throw new ArgumentError(`charlm: cell must be lstm, gru or rnn, got '${c.cell}'`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new ArgumentError(`charlm: dropout must be in [0, 1), got ${c.dropout}`);
   if (!Number.isInteger(c.embed) || c.embed < 0) throw new ArgumentError(`charlm: embed must be 0 (one-hot) or a positive integer, got ${c.embed}`);

@@ -3,7 +3,7 @@ import {
   RMSprop, restoreCheckpoint, SGD,
 } from '@unroll/autograd';
 import { detachState, type RecurrentState, resizeState } from '@unroll/cells';
-import { ArgumentError, FormatError, Generator, Tensor } from '@unroll/tensor';
+import { ArgumentError, checkPositiveInt, FormatError, Generator, Tensor } from '@unroll/tensor';
 import { StreamBatcher, splitTrainVal } from './batches.js';
 import { evaluate, type LMMetrics } from './metrics.js';
 import { CharLM, type CharLMConfig, validateCharLMConfig } from './model.js';
@@ -63,12 +63,9 @@ export interface CharLMCheckpointMeta {
 }
 
 function checkTrainConfig(c: TrainConfig): void {
-  const posInt = (v: number, name: string) => {
-    if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(`charlm: ${name} must be a positive integer, got ${v}`);
-  };
-  posInt(c.seq, 'seq');
-  posInt(c.batch, 'batch');
-  posInt(c.decayEvery, 'decayEvery');
+  checkPositiveInt('charlm', 'seq', c.seq);
+  checkPositiveInt('charlm', 'batch', c.batch);
+  checkPositiveInt('charlm', 'decayEvery', c.decayEvery);
   if (!(c.lr > 0 && Number.isFinite(c.lr))) throw new ArgumentError(`charlm: learning rate must be a positive number, got ${c.lr}`);
   if (!(c.lrDecay > 0 && c.lrDecay <= 1)) throw new ArgumentError(`charlm: lrDecay must be in (0, 1], got ${c.lrDecay}`);
   if (!(c.clip >= 0 && Number.isFinite(c.clip))) throw new ArgumentError(`charlm: clip must be a non-negative number, got ${c.clip}`);

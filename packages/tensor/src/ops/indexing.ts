@@ -1,6 +1,6 @@
 import { dispatch } from '../dispatch.js';
 import { allocArray, type DType } from '../dtype.js';
-import { ArgumentError, DTypeError, formatShape, ShapeError } from '../errors.js';
+import { ArgumentError, checkPositiveInt, DTypeError, formatShape, ShapeError } from '../errors.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertTensor } from './util.js';
@@ -161,7 +161,7 @@ export function scatterAdd(target: Tensor, axis: number, index: Tensor, src: Ten
  */
 export function oneHot(indices: Tensor | readonly number[], depth: number, dtype: DType = 'float32'): Tensor {
   const idx = asIndexTensor('oneHot', indices);
-  if (!Number.isInteger(depth) || depth <= 0) throw new ArgumentError(`oneHot: depth must be a positive integer, got ${depth}`);
+  checkPositiveInt('oneHot', 'depth', depth);
   const out = allocArray(dtype, idx.size * depth);
   for (let i = 0; i < idx.size; i++) {
     const v = idx.data[i]!;

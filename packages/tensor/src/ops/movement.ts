@@ -1,7 +1,7 @@
 import { getBackend } from '../backend.js';
 import { dispatch } from '../dispatch.js';
 import { allocArray, promoteTypes } from '../dtype.js';
-import { ArgumentError, formatShape, ShapeError } from '../errors.js';
+import { ArgumentError, checkPositiveInt, formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertTensor } from './util.js';
@@ -245,7 +245,7 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
   const n = x.shape[a]!;
   let parts: number[];
   if (typeof sizes === 'number') {
-    if (!Number.isInteger(sizes) || sizes <= 0) throw new ArgumentError(`split: size must be a positive integer, got ${sizes}`);
+    checkPositiveInt('split', 'size', sizes);
     parts = [];
     for (let s = 0; s < n; s += sizes) parts.push(Math.min(sizes, n - s));
   } else {
@@ -268,7 +268,7 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
 /** Splits into `chunks` nearly equal pieces (PyTorch's rule). @example `arange(6).chunk(3).length // 3` */
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   assertTensor('chunk', x);
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ArgumentError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  checkPositiveInt('chunk', 'chunks', chunks);
   const n = x.shape[normalizeAxis('chunk', axis, x.ndim)]!;
   return split(x, Math.max(1, Math.ceil(n / chunks)), axis);
 }
