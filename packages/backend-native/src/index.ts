@@ -71,7 +71,7 @@ export function nativeInfo(): NativeInfo {
  * Selects the instruction set of the kernels for the whole process: `'auto'` (the default: the
  * best the CPU supports), or a lower level to test or compare the code paths. A level above what
  * the CPU supports gives the best available one. Returns the resulting {@link nativeInfo}.
- * The environment variable `UNROLL_NATIVE_SIMD=avx2|scalar` sets the initial level.
+ * The environment variable `UNROLL_NATIVE_SIMD=avx512|avx2|scalar` sets the initial level.
  *
  * @example
  * ```ts
