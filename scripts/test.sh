@@ -25,6 +25,7 @@ turbo_test() { pnpm exec turbo run test "$@" --force; }
 
 pnpm run lint       # biome over every package (src, assembly, scripts), bench and the root files
 pnpm run typecheck
+pnpm --filter @unroll/backend-wasm check:wasm   # the committed WASM module is the one its AssemblyScript sources compile to
 turbo_test
 suites=(--filter=@unroll/tensor --filter=@unroll/autograd --filter=@unroll/cells --filter=@unroll/tasks)
 if [ "$native" = built ]; then
