@@ -47,4 +47,6 @@ else
 fi
 echo "== the same suites and the CLI's on the wasm backend"
 UNROLL_TEST_BACKEND=wasm turbo_test "${suites[@]}" --filter=@unroll/cli
+echo "== the benchmark's Unroll configurations once each on native and wasm (a smoke run: each builds, trains and samples; no timing is judged)"
+(cd bench && pnpm bench -- --quick --only unroll-native,unroll-wasm --no-write --no-install --budget 2)
 echo "== native SIMD paths exercised: $exercised"
