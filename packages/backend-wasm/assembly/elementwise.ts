@@ -62,7 +62,7 @@ function unaryScalar(op: i32, v: f64, p0: f64, p1: f64): f64 {
     case U_SIGN: return v > 0 ? 1 : v < 0 ? -1 : 0;
     case U_SQUARE: return v * v;
     case U_RECIPROCAL: return 1.0 / v;
-    case U_POW: return Math.pow(v, p0);
+    case U_POW: return v ** p0;
     case U_CLIP: return v < p0 ? p0 : v > p1 ? p1 : v;
     case U_SIN: return Math.sin(v);
     case U_COS: return Math.cos(v);
@@ -165,7 +165,7 @@ export function unaryF64(op: i32, x: usize, out: usize, n: i32, p0: f64, p1: f64
     case B_DIV: return a / b;
     case B_MAXIMUM: return a >= b || a != a ? a : b;
     case B_MINIMUM: return a <= b || a != a ? a : b;
-    case B_POW: return Math.pow(a, b);
+    case B_POW: return a ** b;
     case B_EQ: return a == b ? 1 : 0;
     case B_NE: return a != b ? 1 : 0;
     case B_LT: return a < b ? 1 : 0;

@@ -9,7 +9,7 @@
 // Float64 kernels do not use these: they call AssemblyScript's Math (musl ports, < 1 ulp).
 
 // @ts-ignore: decorator
-@inline const LOG2E: f32 = 1.44269504088896341;
+@inline const LOG2E: f32 = <f32>Math.LOG2E;
 // Cody-Waite split of ln 2: C1 has few significant bits, so n * C1 is exact for |n| <= 2^14.
 // @ts-ignore: decorator
 @inline const LN2_HI: f32 = 0.693359375;
