@@ -23,7 +23,7 @@ export const ALLOWED = {
   '@unroll/cells': ['@unroll/tensor', '@unroll/autograd'],
   '@unroll/vision-encoder': ['@unroll/tensor', '@unroll/autograd'],
   '@unroll/seq2seq': ['@unroll/tensor', '@unroll/autograd', '@unroll/cells'],
-  '@unroll/datasets': [],
+  '@unroll/datasets': ['@unroll/tensor'],
   '@unroll/tasks': ['@unroll/tensor', '@unroll/autograd', '@unroll/cells', '@unroll/seq2seq', '@unroll/vision-encoder', '@unroll/datasets'],
   '@unroll/onnx': ['@unroll/tensor', '@unroll/autograd', '@unroll/cells', '@unroll/seq2seq', '@unroll/tasks'],
   // apps and end-to-end tests may use every library and backend
