@@ -306,3 +306,48 @@ describe('training sanity', () => {
     expect(Array.from(pred.data)).toEqual(Array.from(y.data));
   });
 });
+
+describe('crossEntropy labelSmoothing (PyTorch formula)', () => {
+  /** (1 - ε) (-log p_t) + (ε/C) Σ_j (-log p_j) per element, weighted, mean over the total weight (PyTorch's label_smoothing). */
+  function referenceSmoothed(logits: Tensor, targets: Tensor, eps: number, opts: { ignoreIndex?: number; weight?: Tensor; reduction?: Reduction } = {}): Tensor {
+    const C = logits.shape[logits.ndim - 1]!;
+    const nll = referenceCE(logits, targets, { ...opts, reduction: 'none' });
+    const w = new Float64Array(targets.size);
+    for (let i = 0; i < targets.size; i++) if (targets.data[i] !== opts.ignoreIndex) w[i] = opts.weight ? opts.weight.data[i]! : 1;
+    const uniform = mul(sum(logSoftmax(logits, -1), -1).mul(-1 / C), new Tensor(w, targets.shape));
+    const per = nll.mul(1 - eps).add(uniform.mul(eps));
+    const reduction = opts.reduction ?? 'mean';
+    if (reduction === 'none') return per;
+    if (reduction === 'sum') return sum(per);
+    return sum(per).div(w.reduce((a, b) => a + b, 0));
+  }
+
+  it('a value worked by hand from PyTorch\'s formula: logits [1,2,3], target 0, ε = 0.1', () => {
+    const lse = 3 + Math.log(1 + Math.exp(-1) + Math.exp(-2));
+    const expected = 0.9 * (lse - 1) + 0.1 * ((lse - 1 + lse - 2 + lse - 3) / 3);
+    expect(crossEntropy(f64([1, 2, 3], [1, 3]), ids([0]), { labelSmoothing: 0.1 }).item()).toBeCloseTo(expected, 12);
+  });
+
+  for (const reduction of ['mean', 'sum', 'none'] as const) {
+    it(`matches the composed reference with ignoreIndex and weights (${reduction}), and gradchecks`, () => {
+      const logits = r64([2, 3, 4], 2);
+      const targets = ids([3, 0, -100, 1, 1, 2], [2, 3]);
+      const weight = f64([1, 0.5, 2, 0, 1.5, 1], [2, 3]);
+      const opts = { ignoreIndex: -100, weight, reduction, labelSmoothing: 0.2 };
+      const head = (y: Tensor): Tensor => (reduction === 'none' ? y.square().sum() : y);
+      const [v, [g]] = valueAndGrad((x) => head(crossEntropy(x!, targets, opts)))(logits);
+      const [vr, [gr]] = valueAndGrad((x) => head(referenceSmoothed(x!, targets, 0.2, opts)))(logits);
+      expect(Math.abs(v - vr)).toBeLessThan(1e-12 * (1 + Math.abs(vr)));
+      expectClose(g!.data, gr!.data, TIGHT);
+      check((x) => crossEntropy(x!, targets, opts), [logits]);
+    });
+  }
+
+  it('labelSmoothing 0 is the plain loss; outside [0, 1) is an ArgumentError', () => {
+    const logits = r64([3, 5]);
+    const t = ids([0, 4, 2]);
+    expect(crossEntropy(logits, t, { labelSmoothing: 0 }).item()).toBe(crossEntropy(logits, t).item());
+    expect(() => crossEntropy(logits, t, { labelSmoothing: 1 })).toThrow(ArgumentError);
+    expect(() => crossEntropy(logits, t, { labelSmoothing: -0.1 })).toThrow(/labelSmoothing/);
+  });
+});

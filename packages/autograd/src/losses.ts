@@ -14,16 +14,21 @@ export interface CrossEntropyOptions {
   /** Per-element weights or a 0/1 mask, shaped like the targets (padded sequences). */
   weight?: Tensor;
   reduction?: Reduction;
+  /**
+   * In [0, 1): the target distribution puts 1 - ε on the target and ε/C on every class (PyTorch's
+   * `label_smoothing`): loss = (1 - ε) (-log p_t) + (ε/C) Σ_j (-log p_j). Default 0.
+   */
+  labelSmoothing?: number;
 }
 
-interface CeCtx { probs: Float64Array; w: Float64Array; targets: Int32Array; rows: number; cols: number; wsum: number; reduction: Reduction; shape: readonly number[] }
-/** The non-tensor arguments: each target's weight (0: skipped) and the reduction. */
-interface CeAttrs { w: Float64Array; reduction: Reduction }
+interface CeCtx { probs: Float64Array; w: Float64Array; targets: Int32Array; rows: number; cols: number; wsum: number; reduction: Reduction; eps: number; shape: readonly number[] }
+/** The non-tensor arguments: each target's weight (0: skipped), the reduction and the smoothing ε. */
+interface CeAttrs { w: Float64Array; reduction: Reduction; eps: number }
 
 // inputs: logits (..., C), targets (...) int32
 const crossEntropyFn = defineFunction<CeCtx, CeAttrs>({
   name: 'crossEntropy',
-  forward([logits, targets], { w, reduction }) {
+  forward([logits, targets], { w, reduction, eps }) {
     const cols = logits!.shape[logits!.ndim - 1]!;
     const rows = targets!.size;
     const x = logits!.data;
@@ -40,7 +45,13 @@ const crossEntropyFn = defineFunction<CeCtx, CeAttrs>({
       let s = 0;
       for (let j = 0; j < cols; j++) { const e = Math.exp(x[o + j]! - m); probs[o + j] = e; s += e; }
       for (let j = 0; j < cols; j++) probs[o + j] = probs[o + j]! / s;
-      const loss = m + Math.log(s) - x[o + t[r]!]!;
+      // -Σ q_j log p_j with q = (1 - ε) onehot(t) + ε/C: lse - (1 - ε) x_t - (ε/C) Σ x_j
+      let loss = m + Math.log(s) - (1 - eps) * x[o + t[r]!]!;
+      if (eps > 0) {
+        let xs = 0;
+        for (let j = 0; j < cols; j++) xs += x[o + j]!;
+        loss -= (eps / cols) * xs;
+      }
       per[r] = loss * w[r]!;
       total += loss * w[r]!;
       wsum += w[r]!;
@@ -52,10 +63,10 @@ const crossEntropyFn = defineFunction<CeCtx, CeAttrs>({
       v[0] = reduction === 'sum' ? total : wsum > 0 ? total / wsum : 0;
       out = new Tensor(v, []);
     }
-    return { outputs: [out], ctx: { probs, w, targets: t, rows, cols, wsum, reduction, shape: logits!.shape } };
+    return { outputs: [out], ctx: { probs, w, targets: t, rows, cols, wsum, reduction, eps, shape: logits!.shape } };
   },
   backward(ctx, [g], inputs) {
-    const { probs, w, targets, rows, cols, wsum, reduction } = ctx;
+    const { probs, w, targets, rows, cols, wsum, reduction, eps } = ctx;
     const d = allocArray(inputs[0]!.dtype, rows * cols);
     const gd = g!.data;
     for (let r = 0; r < rows; r++) {
@@ -63,8 +74,10 @@ const crossEntropyFn = defineFunction<CeCtx, CeAttrs>({
       if (wr === 0) continue;
       const scale = wr * (reduction === 'none' ? gd[r]! : reduction === 'sum' ? gd[0]! : gd[0]! / wsum);
       const o = r * cols;
-      for (let j = 0; j < cols; j++) d[o + j] = probs[o + j]! * scale;
-      d[o + targets[r]!] = d[o + targets[r]!]! - scale;
+      // (p - q) * scale, q the smoothed target distribution
+      const spread = (eps / cols) * scale;
+      for (let j = 0; j < cols; j++) d[o + j] = probs[o + j]! * scale - spread;
+      d[o + targets[r]!] = d[o + targets[r]!]! - (1 - eps) * scale;
     }
     return [new Tensor(d, ctx.shape), null];
   },
@@ -72,8 +85,8 @@ const crossEntropyFn = defineFunction<CeCtx, CeAttrs>({
 
 /**
  * Softmax cross-entropy of class logits (..., C) against int32 class targets (...), fused and
- * stable (log-sum-exp). `ignoreIndex`, per-element `weight` (or a 0/1 mask) and reductions as in
- * PyTorch; the mean divides by the total weight of the counted elements.
+ * stable (log-sum-exp). `ignoreIndex`, per-element `weight` (or a 0/1 mask), `labelSmoothing` and
+ * reductions as in PyTorch; the mean divides by the total weight of the counted elements.
  *
  * @example
  * ```ts
@@ -83,7 +96,8 @@ const crossEntropyFn = defineFunction<CeCtx, CeAttrs>({
  * ```
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  const { ignoreIndex, weight, reduction = 'mean' } = opts;
+  const { ignoreIndex, weight, reduction = 'mean', labelSmoothing = 0 } = opts;
+  if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1), got ${labelSmoothing}`);
   if (logits.dtype === 'int32') throw new DTypeError(`crossEntropy: logits must be float, got ${logits.dtype}`);
   if (targets.dtype !== 'int32') throw new DTypeError(`crossEntropy: targets must be int32 class indices, got ${targets.dtype}`);
   const lead = logits.shape.slice(0, -1);
@@ -104,7 +118,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new ArgumentError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got '${reduction}'`);
   }
-  return crossEntropyFn([logits, targets], { w, reduction })[0]!;
+  return crossEntropyFn([logits, targets], { w, reduction, eps: labelSmoothing })[0]!;
 }
 
 function reduce(x: Tensor, reduction: Reduction, fn: string): Tensor {
