@@ -21,5 +21,7 @@ export { Adam, type AdamOptions, AdamW } from './adam.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
 export { type HyperRule, type HyperValue, Optimizer, type OptimizerState, type ParamState } from './optimizer.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
-export { CosineAnnealingLR, ExponentialLR, LinearWarmup, Scheduler, type SchedulerState, StepLR } from './schedules.js';
+export {
+  annealedLr, BudgetLR, CosineAnnealingLR, type DecayShape, ExponentialLR, LinearLR, LinearWarmup, Scheduler, type SchedulerState, StepLR,
+} from './schedules.js';
 export { SGD, type SGDOptions } from './sgd.js';

@@ -6,11 +6,12 @@ import { Optimizer } from './optimizer.js';
 export type SchedulerState = Record<string, number>;
 
 /** How a scheduler option is checked. */
-type Rule = 'positiveInt' | 'nonNegative' | 'positive';
+type Rule = 'positiveInt' | 'nonNegativeInt' | 'nonNegative' | 'positive';
 
 function ruleMessage(rule: Rule, v: unknown): string | null {
   if (typeof v !== 'number' || !Number.isFinite(v)) return `must be a finite number, got ${String(v)}`;
   if (rule === 'positiveInt' && !(Number.isSafeInteger(v) && v > 0)) return `must be a positive integer, got ${v}`;
+  if (rule === 'nonNegativeInt' && !(Number.isSafeInteger(v) && v >= 0)) return `must be a non-negative integer, got ${v}`;
   if (rule === 'positive' && !(v > 0)) return `must be > 0, got ${v}`;
   if (rule === 'nonNegative' && !(v >= 0)) return `must be >= 0, got ${v}`;
   return null;
@@ -277,5 +278,97 @@ export class LinearWarmup extends Scheduler<{ warmupSteps: number }> {
       throw err;
     }
     return sub;
+  }
+}
+
+/**
+ * Linear change of the rate by a factor from `startFactor` to `endFactor` over `totalIters`
+ * epochs, then `endFactor` for good, like torch's LinearLR:
+ * `lr = baseLr * (startFactor + (endFactor - startFactor) * min(epoch, totalIters) / totalIters)`.
+ *
+ * @example
+ * ```ts
+ * import { Adam, LinearLR } from '@unroll/autograd';
+ * import { zeros } from '@unroll/tensor';
+ * const opt = new Adam([zeros([1])], { lr: 1e-3 });
+ * const sched = new LinearLR(opt, { startFactor: 1, endFactor: 0.1, totalIters: 100 });
+ * console.log(sched.lrAt(50)); // 5.5e-4
+ * ```
+ */
+export class LinearLR extends Scheduler<{ startFactor: number; endFactor: number; totalIters: number }> {
+  constructor(optimizer: Optimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number }) {
+    super(
+      'LinearLR',
+      optimizer,
+      { startFactor: options?.startFactor ?? 1 / 3, endFactor: options?.endFactor ?? 1, totalIters: options?.totalIters ?? 5 },
+      { startFactor: 'nonNegative', endFactor: 'nonNegative', totalIters: 'positiveInt' },
+    );
+    optimizer.lr = this.lrAt(0);
+  }
+
+  lrAt(epoch: number): number {
+    const { startFactor, endFactor, totalIters } = this.h;
+    return this.baseLr * (startFactor + ((endFactor - startFactor) * Math.min(epoch, totalIters)) / totalIters);
+  }
+}
+
+/** How a budget schedule falls from its base rate to its floor. */
+export type DecayShape = 'cosine' | 'linear';
+
+/**
+ * The rate a fraction `progress` (clamped to [0, 1]) of the way through a decay from `baseLr`
+ * to `minLr`: half a cosine, or a straight line.
+ *
+ * @example
+ * ```ts
+ * import { annealedLr } from '@unroll/autograd';
+ * console.log(annealedLr('cosine', 1, 0, 0.5), annealedLr('linear', 1, 0.1, 1)); // ≈ 0.5 0.1
+ * ```
+ */
+export function annealedLr(shape: DecayShape, baseLr: number, minLr: number, progress: number): number {
+  const p = Math.min(1, Math.max(0, progress));
+  if (shape === 'linear') return baseLr + (minLr - baseLr) * p;
+  return minLr + ((baseLr - minLr) * (1 + Math.cos(Math.PI * p))) / 2;
+}
+
+/**
+ * A schedule tied to a training budget: linear warm-up over `warmupSteps` (as `LinearWarmup`),
+ * then a cosine or linear decay from `baseLr` to `minLr` that ends with the budget. Progress
+ * through the decay is the larger of the step progress `(epoch - warmupSteps) / (totalSteps -
+ * warmupSteps)` (when `totalSteps` > 0) and `timeFraction`, the elapsed fraction of a time budget
+ * that the training loop sets before each step, so a slower machine still ends its run at a low
+ * rate. `timeFraction` is not part of the state: timings stay out of checkpoints. With neither
+ * budget the rate stays at `baseLr` after warm-up.
+ *
+ * @example
+ * ```ts
+ * import { Adam, BudgetLR } from '@unroll/autograd';
+ * import { zeros } from '@unroll/tensor';
+ * const opt = new Adam([zeros([1])], { lr: 1e-3 });
+ * const sched = new BudgetLR(opt, { decay: 'linear', warmupSteps: 10, totalSteps: 110 });
+ * console.log(sched.lrAt(0), sched.lrAt(60), sched.lrAt(110)); // 1e-4 5e-4 0
+ * sched.timeFraction = 0.9; // 90% of a minutes budget gone: at most 1e-4 from now on
+ * ```
+ */
+export class BudgetLR extends Scheduler<{ warmupSteps: number; totalSteps: number; minLr: number }> {
+  /** The shape of the decay after warm-up. */
+  readonly decay: DecayShape;
+  /** The elapsed fraction of a time budget (0 without one), set by the training loop. */
+  timeFraction = 0;
+
+  constructor(optimizer: Optimizer, options: { decay?: DecayShape; warmupSteps?: number; totalSteps?: number; minLr?: number }) {
+    const { decay = 'cosine', warmupSteps = 0, totalSteps = 0, minLr = 0 } = options ?? {};
+    super('BudgetLR', optimizer, { warmupSteps, totalSteps, minLr }, { warmupSteps: 'nonNegativeInt', totalSteps: 'nonNegativeInt', minLr: 'nonNegative' });
+    if (decay !== 'cosine' && decay !== 'linear') throw new ArgumentError(`BudgetLR: decay must be 'cosine' or 'linear', got ${String(decay)}`);
+    if (totalSteps > 0 && totalSteps <= warmupSteps) throw new ArgumentError(`BudgetLR: totalSteps (${totalSteps}) must exceed warmupSteps (${warmupSteps})`);
+    this.decay = decay;
+    optimizer.lr = this.lrAt(0);
+  }
+
+  lrAt(epoch: number): number {
+    const { warmupSteps: w, totalSteps, minLr } = this.h;
+    if (epoch < w) return (this.baseLr * (epoch + 1)) / w;
+    const stepProgress = totalSteps > 0 ? (epoch - w) / (totalSteps - w) : 0;
+    return annealedLr(this.decay, this.baseLr, minLr, Math.max(stepProgress, this.timeFraction));
   }
 }
