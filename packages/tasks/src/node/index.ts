@@ -1,5 +1,6 @@
 /**
- * Node-only parts of @unroll/tasks: corpora on disk.
+ * Node-only parts of @unroll/tasks: corpora on disk, now in `@unroll/datasets` and re-exported
+ * here so that existing imports keep working.
  *
  * @example
  * ```ts
@@ -7,4 +8,4 @@
  * const text = await loadMobyDick();
  * ```
  */
-export { loadMobyDick, readTextCorpus } from './corpus.js';
+export { loadMobyDick, readTextCorpus } from '@unroll/datasets';

