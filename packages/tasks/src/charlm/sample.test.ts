@@ -186,7 +186,7 @@ describe('sampling from a model', () => {
     const text = sampleText(model, vocab, { prime: 'h?!', length: 100, seed: 2 });
     expect(text).toHaveLength(100);
     expect(vocab.covers(text)).toBe(true);
-    expect(sampleText(model, vocab, { prime: 'Q', length: 10, argmax: true })).not.toContain(vocab.chars[0]);
+    expect(sampleText(model, vocab, { prime: 'Q', length: 10, argmax: true })).not.toContain(vocab.tokens[0]);
   });
 
   it('streams one character at a time', () => {

@@ -93,7 +93,7 @@ export function* sampleChars(model: CharLM, vocab: CharVocab, opts: SampleOption
     });
     for (let i = 0; i < length; i++) {
       const next = pickNext(logits, opts, g);
-      yield vocab.chars[next]!;
+      yield vocab.tokens[next]!;
       noGrad(() => {
         const out = model.forward(new Tensor(Int32Array.of(next), [1, 1]), state);
         state = out.state;

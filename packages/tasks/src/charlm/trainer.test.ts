@@ -162,7 +162,7 @@ describe('CharLMTrainer', () => {
       expect(b.stepCount).toBe(N);
       expect(b.tokens).toBe(N * overrides!.seq! * overrides!.batch!);
       expect(b.config).toEqual(b0.config);
-      expect(b.vocab.chars).toEqual(a.vocab.chars);
+      expect(b.vocab.tokens).toEqual(a.vocab.tokens);
       for (let i = 0; i < N; i++) lossesB.push(b.step().loss);
 
       expect(lossesB).toEqual(lossesA);
@@ -199,7 +199,7 @@ describe('charlm checkpoints', () => {
     const { meta, decoded } = readCharLMCheckpoint(t.checkpoint());
     expect(meta.type).toBe('charlm');
     expect(meta.step).toBe(2);
-    expect(meta.vocab).toEqual(t.vocab.chars);
+    expect(meta.vocab).toEqual(t.vocab.tokens);
     expect(meta.config).toEqual(t.config);
     expect(meta.history).toHaveLength(2);
     expect(meta.carried).not.toBeNull();
@@ -237,7 +237,7 @@ describe('charlm checkpoints', () => {
     for (let i = 0; i < 10; i++) t.step();
     const { model, vocab, meta } = loadCharLM(t.checkpoint());
     expect(meta.step).toBe(10);
-    expect(vocab.chars).toEqual(t.vocab.chars);
+    expect(vocab.tokens).toEqual(t.vocab.tokens);
     expect(model.training).toBe(false);
     for (const opts of [{ seed: 1 }, { seed: 2, temperature: 0.5, topK: 3 }, { argmax: true }, { seed: 3, topP: 0.8, prime: 'the ' }]) {
       const o = { length: 60, ...opts };

@@ -137,7 +137,7 @@ export class CharLMTrainer {
   /** Continues a run from checkpoint bytes (same text): weights, optimizer, data position, state, RNG. */
   static resume(bytes: Uint8Array, text: string): CharLMTrainer {
     const { meta, decoded } = readCharLMCheckpoint(bytes);
-    const vocab = new CharVocab(meta.vocab);
+    const vocab = CharVocab.fromJSON(meta.vocab);
     const generator = new Generator(0).setState(meta.generator);
     const model = new CharLM({ ...meta.config.model, vocabSize: vocab.size }, { generator: new Generator(0) });
     // the model's dropout must draw from the restored generator
@@ -204,7 +204,7 @@ export class CharLMTrainer {
     const meta: CharLMCheckpointMeta = {
       type: 'charlm',
       config: this.config,
-      vocab: this.vocab.toJSON(),
+      vocab: CharVocab.toJSON(this.vocab),
       step: this.step_,
       seconds: this.seconds,
       tokens: this.tokens,
@@ -244,7 +244,7 @@ export function readCharLMCheckpoint(bytes: Uint8Array): { meta: CharLMCheckpoin
  */
 export function loadCharLM(bytes: Uint8Array): { model: CharLM; vocab: CharVocab; meta: CharLMCheckpointMeta } {
   const { meta, decoded } = readCharLMCheckpoint(bytes);
-  const vocab = new CharVocab(meta.vocab);
+  const vocab = CharVocab.fromJSON(meta.vocab);
   const model = new CharLM({ ...meta.config.model, vocabSize: vocab.size });
   restoreCheckpoint(decoded, { model });
   model.eval();
