@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { ArgumentError } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { packageDataPath } from './package-data.js';
 
@@ -10,6 +11,7 @@ describe('packageDataPath', () => {
   });
 
   it('refuses a package that is not installed', () => {
-    expect(() => packageDataPath('@unroll/no-such-package', 'x')).toThrow(/no-such-package/);
+    expect(() => packageDataPath('@unroll/no-such-package', 'x')).toThrow(ArgumentError);
+    expect(() => packageDataPath('@unroll/no-such-package', 'x')).toThrow(/'@unroll\/no-such-package' is not installed/);
   });
 });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { ArgumentError } from '@unroll/tensor';
 
 /**
  * The path of a file inside an installed npm package, found through Node's resolution from this
@@ -13,5 +14,11 @@ import { dirname, join } from 'node:path';
  */
 export function packageDataPath(pkg: string, ...parts: string[]): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve(`${pkg}/package.json`)), ...parts);
+  let manifest: string;
+  try {
+    manifest = require.resolve(`${pkg}/package.json`);
+  } catch {
+    throw new ArgumentError(`the data package '${pkg}' is not installed (it is a dependency of @unroll/datasets; reinstall, e.g. 'npm install ${pkg}')`);
+  }
+  return join(dirname(manifest), ...parts);
 }
