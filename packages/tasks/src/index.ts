@@ -1,7 +1,10 @@
 /**
- * @unroll/tasks: complete models built from the lower packages. Today: the character-level
+ * @unroll/tasks: complete models built from the lower packages, on one shared core (the training
+ * loop with budgets, schedules, clipping, a non-finite guard and progress events; the checkpoint
+ * envelope with exact resume; the task registry). Today: the character-level
  * language model (vocabulary, stream batching, training with truncated BPTT, sampling with
- * argmax / temperature / top-k / top-p, bits-per-character evaluation, checkpoints).
+ * argmax / temperature / top-k / top-p, bits-per-character evaluation, checkpoints), and the
+ * metrics every task shares (corpus BLEU, token accuracy, edit distance, word/phoneme error rate).
  *
  * @example
  * ```ts
@@ -12,3 +15,5 @@
  * ```
  */
 export * from './charlm/index.js';
+export * from './core/index.js';
+export * from './metrics/index.js';
