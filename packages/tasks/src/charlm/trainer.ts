@@ -1,10 +1,10 @@
-import {
-  Adagrad, Adam, clipGradNorm, crossEntropy, decodeCheckpoint, encodeCheckpoint, type Optimizer,
-  RMSprop, restoreCheckpoint, SGD,
-} from '@unroll/autograd';
-import { detachState, type RecurrentState, resizeState } from '@unroll/cells';
-import { ArgumentError, checkPositiveInt, FormatError, Generator, Tensor } from '@unroll/tensor';
-import { StreamBatcher, splitTrainVal } from './batches.js';
+import { Adagrad, Adam, crossEntropy, type DecodedCheckpoint, type Optimizer, RMSprop, restoreCheckpoint, SGD, StepLR } from '@unroll/autograd';
+import { TruncatedBPTT } from '@unroll/cells';
+import { ArgumentError, checkPositiveInt, FormatError, Generator } from '@unroll/tensor';
+import { checkpointType, decodeEnvelope, encodeEnvelope } from '../core/envelope.js';
+import { type CarriedJSON, TrainingLoop } from '../core/loop.js';
+import type { TaskEntry } from '../core/registry.js';
+import { type StreamBatch, StreamBatcher, splitTrainVal } from './batches.js';
 import { evaluate, type LMMetrics } from './metrics.js';
 import { CharLM, type CharLMConfig, validateCharLMConfig } from './model.js';
 import { CharVocab } from './vocab.js';
@@ -42,24 +42,36 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 /** One row of the training history. */
 export interface HistoryEntry {
   step: number;
-  /** Seconds of training so far (across resumes). */
+  /**
+   * Seconds of training so far in this process (0 for rows read from a checkpoint: timings go to
+   * events and logs, not the file, so that the same run gives the same bytes).
+   */
   seconds: number;
   trainLoss: number;
   valLoss?: number;
 }
 
-/** The metadata a charlm checkpoint carries beside the weights. */
+/** The charlm checkpoint version written now (1: the format before the shared envelope). */
+export const CHARLM_CHECKPOINT_VERSION = 2;
+
+/**
+ * A charlm checkpoint's metadata as readers see it, whatever the version: version 2 files hold
+ * the shared envelope (`type`, `version`, `config`, `training`) plus `vocab` and `history`;
+ * version 1 files (no `version` key) hold these fields directly. `seconds` is 0 for version 2.
+ */
 export interface CharLMCheckpointMeta {
   type: 'charlm';
+  version: number;
   config: TrainConfig;
   vocab: string[];
   step: number;
   seconds: number;
   tokens: number;
   history: HistoryEntry[];
-  generator: number[];
+  /** `Generator.getState()`, the NaN of "no cached normal" as null (JSON has no NaN). */
+  generator: (number | null)[];
   /** The carried hidden state (flattened), so a resumed run continues exactly. */
-  carried: { shape: number[]; h: number[]; c?: number[] } | null;
+  carried: CarriedJSON | null;
 }
 
 function checkTrainConfig(c: TrainConfig): void {
@@ -84,8 +96,9 @@ function makeOptimizer(c: TrainConfig, model: CharLM): Optimizer {
 
 /**
  * Trains a character language model with truncated BPTT over B parallel streams (state carried
- * across chunks), gradient clipping and a decaying learning rate. Step by step, so that a CLI or
- * a browser can drive it, and checkpointable at any step (resume is exact).
+ * across chunks by cells' `TruncatedBPTT`), gradient clipping and a step-decayed learning rate
+ * (autograd's `StepLR`), on the shared `TrainingLoop`. Step by step, so that a CLI or a browser
+ * can drive it (or hand `loop` to `train()`), and checkpointable at any step (resume is exact).
  *
  * @example
  * ```ts
@@ -98,11 +111,15 @@ function makeOptimizer(c: TrainConfig, model: CharLM): Optimizer {
 export class CharLMTrainer {
   readonly batcher: StreamBatcher;
   readonly valIds: Int32Array;
-  step_ = 0;
+  /** Seconds spent in `step()` in this process (not saved: timings stay out of checkpoints). */
   seconds = 0;
-  tokens = 0;
   history: HistoryEntry[] = [];
-  private carried: RecurrentState | undefined;
+  /** Carries the hidden state from chunk to chunk. */
+  readonly tbptt: TruncatedBPTT;
+  /** `lr * lrDecay ** floor(step / decayEvery)`. */
+  readonly scheduler: StepLR;
+  /** The shared training step (batch, forward, backward, guard, clip, update, schedule). */
+  readonly loop: TrainingLoop<StreamBatch>;
 
   private constructor(
     readonly config: TrainConfig,
@@ -115,6 +132,23 @@ export class CharLMTrainer {
     const { train, val } = splitTrainVal(ids, config.valFraction);
     this.batcher = new StreamBatcher(train, { batch: config.batch, seq: config.seq });
     this.valIds = val;
+    this.tbptt = new TruncatedBPTT({ k1: config.seq });
+    this.scheduler = new StepLR(optimizer, { stepSize: config.decayEvery, gamma: config.lrDecay });
+    this.loop = new TrainingLoop<StreamBatch>({
+      model,
+      optimizer,
+      scheduler: this.scheduler,
+      clip: config.clip,
+      generator,
+      carried: this.tbptt,
+      nextBatch: (step) => this.batcher.chunk(step),
+      // (T,B) ids -> (T,B,V) logits; one segment per chunk (k2 = k1 = seq)
+      loss: ({ x, y }) => this.tbptt.runChunk(x, y, (xs, ys, state) => {
+        const { logits, state: next } = model.forward(xs, state);
+        return { loss: crossEntropy(logits, ys), state: next };
+      }),
+      tokens: ({ x }) => x.size,
+    });
   }
 
   /** A fresh run on `text` with `overrides` of the defaults. */
@@ -134,58 +168,51 @@ export class CharLMTrainer {
     return new CharLMTrainer(config, vocab, vocab.encode(text), model, makeOptimizer(config, model), generator);
   }
 
-  /** Continues a run from checkpoint bytes (same text): weights, optimizer, data position, state, RNG. */
+  /**
+   * Continues a run from checkpoint bytes (same text): weights, optimizer, schedule, data
+   * position, carried state, RNG. Reads version 2 files and the version 1 files written before
+   * the shared envelope.
+   */
   static resume(bytes: Uint8Array, text: string): CharLMTrainer {
     const { meta, decoded } = readCharLMCheckpoint(bytes);
+    checkTrainConfig(meta.config);
     const vocab = CharVocab.fromJSON(meta.vocab);
-    const generator = new Generator(0).setState(meta.generator);
+    const generator = new Generator(0);
     const model = new CharLM({ ...meta.config.model, vocabSize: vocab.size }, { generator: new Generator(0) });
     // the model's dropout must draw from the restored generator
     const trainer = new CharLMTrainer(meta.config, vocab, vocab.encode(text), model, makeOptimizer(meta.config, model), generator);
     rebindGenerator(model, generator);
-    restoreCheckpoint(decoded, { model, optimizer: trainer.optimizer });
-    trainer.step_ = meta.step;
-    trainer.seconds = meta.seconds;
-    trainer.tokens = meta.tokens;
+    trainer.loop.restore(decoded, { step: meta.step, tokens: meta.tokens, rng: meta.generator, carried: meta.carried, data: { position: meta.step } });
     trainer.history = meta.history;
-    if (meta.carried) {
-      const h = new Tensor(Float32Array.from(meta.carried.h), meta.carried.shape);
-      trainer.carried = meta.carried.c ? { h, c: new Tensor(Float32Array.from(meta.carried.c), meta.carried.shape) } : { h };
-    }
     return trainer;
   }
 
   /** Steps taken so far. */
   get stepCount(): number {
-    return this.step_;
+    return this.loop.step;
+  }
+
+  /** Characters trained on so far. */
+  get tokens(): number {
+    return this.loop.tokens;
   }
 
   /** The learning rate for the current step. */
   currentLr(): number {
-    return this.config.lr * this.config.lrDecay ** Math.floor(this.step_ / this.config.decayEvery);
+    return this.scheduler.lrAt(this.loop.step);
   }
 
-  /** One chunk of truncated BPTT: forward, backward, clip, update. Returns the chunk's mean loss. */
+  /**
+   * One chunk of truncated BPTT: forward, backward, clip, update. Returns the chunk's mean loss
+   * and the gradient norm before clipping. A NaN or infinite loss or norm throws a
+   * NonFiniteError naming the step, before the update.
+   */
   step(): { loss: number; gradNorm: number } {
     const t0 = performance.now();
-    const { x, y } = this.batcher.chunk(this.step_);
-    const state = this.carried ? resizeState(detachState(this.carried), this.config.batch) : undefined;
-    this.model.train();
-    const { logits, state: next } = this.model.forward(x, state);
-    const loss = crossEntropy(logits, y);
-    this.optimizer.zeroGrad();
-    loss.backward();
-    const params = this.model.parameters();
-    const gradNorm = this.config.clip > 0 ? clipGradNorm(params, this.config.clip) : 0;
-    this.optimizer.lr = this.currentLr();
-    this.optimizer.step();
-    this.carried = detachState(next);
-    this.step_++;
-    this.tokens += x.size;
+    const { loss, gradNorm } = this.loop.runStep();
     this.seconds += (performance.now() - t0) / 1000;
-    const value = loss.item();
-    this.history.push({ step: this.step_, seconds: this.seconds, trainLoss: value });
-    return { loss: value, gradNorm };
+    this.history.push({ step: this.loop.step, seconds: this.seconds, trainLoss: loss });
+    return { loss, gradNorm };
   }
 
   /** Validation metrics (on at most `maxChars` characters of the held-out split). */
@@ -196,23 +223,10 @@ export class CharLMTrainer {
     return m;
   }
 
-  /** The whole run as checkpoint bytes (weights, optimizer, config, vocabulary, history, state). */
+  /** The whole run as checkpoint bytes (the shared envelope, plus the vocabulary and the loss history; no timings). */
   checkpoint(): Uint8Array {
-    const carried = this.carried
-      ? { shape: [...this.carried.h.shape], h: Array.from(this.carried.h.data), ...(this.carried.c ? { c: Array.from(this.carried.c.data) } : {}) }
-      : null;
-    const meta: CharLMCheckpointMeta = {
-      type: 'charlm',
-      config: this.config,
-      vocab: CharVocab.toJSON(this.vocab),
-      step: this.step_,
-      seconds: this.seconds,
-      tokens: this.tokens,
-      history: this.history,
-      generator: this.generator.getState(),
-      carried,
-    };
-    return encodeCheckpoint({ model: this.model, optimizer: this.optimizer, metadata: meta });
+    const history = this.history.map(({ seconds: _s, ...h }) => h);
+    return encodeEnvelope(this.loop, { type: 'charlm', version: CHARLM_CHECKPOINT_VERSION, config: this.config, extra: { vocab: CharVocab.toJSON(this.vocab), history } });
   }
 }
 
@@ -226,16 +240,37 @@ function rebindGenerator(model: CharLM, g: Generator): void {
 }
 
 /**
- * Reads a charlm checkpoint; FormatError when the bytes are not one (or hold another model type).
+ * Reads a charlm checkpoint (version 2, or version 1 from before the shared envelope) into one
+ * view; FormatError when the bytes are not one (or hold another model type).
  * @example `const { meta } = readCharLMCheckpoint(await readFile('model.safetensors'))`
  */
-export function readCharLMCheckpoint(bytes: Uint8Array): { meta: CharLMCheckpointMeta; decoded: ReturnType<typeof decodeCheckpoint> } {
-  const decoded = decodeCheckpoint(bytes);
-  const meta = decoded.metadata as Partial<CharLMCheckpointMeta> | undefined;
-  if (!meta || typeof meta !== 'object') throw new FormatError('charlm: the checkpoint has no charlm metadata');
-  if (meta.type !== 'charlm') throw new FormatError(`charlm: the checkpoint holds a '${String(meta.type)}' model, not a charlm`);
-  if (!Array.isArray(meta.vocab) || !meta.config) throw new FormatError('charlm: the checkpoint metadata lacks the vocabulary or config');
-  return { meta: meta as CharLMCheckpointMeta, decoded };
+export function readCharLMCheckpoint(bytes: Uint8Array): { meta: CharLMCheckpointMeta; decoded: DecodedCheckpoint } {
+  const { type, decoded } = checkpointType(bytes);
+  const raw = decoded.metadata as Record<string, unknown> | undefined;
+  if (!raw || typeof raw !== 'object' || type === undefined) throw new FormatError('charlm: the checkpoint has no charlm metadata');
+  if (type !== 'charlm') throw new FormatError(`charlm: the checkpoint holds a '${type}' model, not a charlm`);
+  if (!Array.isArray(raw.vocab) || !raw.config) throw new FormatError('charlm: the checkpoint metadata lacks the vocabulary or config');
+  const history = (Array.isArray(raw.history) ? raw.history : []) as HistoryEntry[];
+  if (raw.version === undefined) {
+    // version 1: the fields sit at the top level
+    return { meta: { ...(raw as unknown as CharLMCheckpointMeta), version: 1 }, decoded };
+  }
+  if (raw.version !== CHARLM_CHECKPOINT_VERSION) throw new FormatError(`charlm: unsupported checkpoint version ${JSON.stringify(raw.version)} (this reader handles 1 and ${CHARLM_CHECKPOINT_VERSION})`);
+  const { envelope } = decodeEnvelope<TrainConfig>(bytes, 'charlm');
+  const t = envelope.training;
+  const meta: CharLMCheckpointMeta = {
+    type: 'charlm',
+    version: CHARLM_CHECKPOINT_VERSION,
+    config: envelope.config,
+    vocab: raw.vocab as string[],
+    step: t.step,
+    seconds: 0,
+    tokens: t.tokens,
+    history: history.map((h) => ({ ...h, seconds: 0 })),
+    generator: t.rng ?? [],
+    carried: t.carried,
+  };
+  return { meta, decoded };
 }
 
 /**
@@ -250,3 +285,26 @@ export function loadCharLM(bytes: Uint8Array): { model: CharLM; vocab: CharVocab
   model.eval();
   return { model, vocab, meta };
 }
+
+/**
+ * The char model as the task registry sees it (`registerTask('charlm', charlmTask)`): `load`
+ * gives the model and vocabulary, `describe` a summary for `unroll info`.
+ *
+ * @example
+ * ```ts
+ * import { charlmTask, registerTask } from '@unroll/tasks';
+ * registerTask('charlm', charlmTask);
+ * ```
+ */
+export const charlmTask: TaskEntry<ReturnType<typeof loadCharLM>> = {
+  load: loadCharLM,
+  describe: (bytes) => {
+    const { meta, decoded } = readCharLMCheckpoint(bytes);
+    const parameters = Object.values(decoded.modelState).reduce((n, t) => n + t.size, 0);
+    const withVal = meta.history.filter((h) => h.valLoss !== undefined);
+    return {
+      type: 'charlm', version: meta.version, config: meta.config, vocabSize: meta.vocab.length, parameters, steps: meta.step, tokens: meta.tokens,
+      lastTrainLoss: meta.history.at(-1)?.trainLoss, validation: withVal.map((h) => ({ step: h.step, valLoss: h.valLoss })),
+    };
+  },
+};
