@@ -1,6 +1,7 @@
 import { Adam } from '@unroll/autograd';
 import { ArgumentError, Generator, ShapeError, Tensor, tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
+import type { AdditiveAttention } from './attention/additive.js';
 import type { AttentionKind } from './attention/types.js';
 import { Seq2Seq, type Seq2SeqConfig } from './seq2seq.js';
 import { gradcheckParams } from './seq2seq.testing.js';
@@ -72,6 +73,22 @@ describe('Seq2Seq', () => {
       }
     });
   }
+
+  it('additive attention projects the keys once per source, not once per step', () => {
+    const model = tiny({ attention: 'additive' });
+    const att = model.decoder.attention as AdditiveAttention;
+    const calls = { keys: 0, queries: 0 };
+    const wk = att.W_k.forward.bind(att.W_k);
+    const wq = att.W_q.forward.bind(att.W_q);
+    att.W_k.forward = (x) => { calls.keys++; return wk(x); };
+    att.W_q.forward = (x) => { calls.queries++; return wq(x); };
+    model.loss(SRC, SRC_LENGTHS, TGT_IN, TGT_OUT, MASK);
+    expect(calls).toEqual({ keys: 1, queries: 3 });
+    const { model: sm, init } = model.stepModel(SRC, SRC_LENGTHS);
+    let state = init;
+    for (let t = 0; t < 4; t++) state = sm.step(Int32Array.from([1, 1]), state).state;
+    expect(calls).toEqual({ keys: 2, queries: 7 });
+  });
 
   it('select reorders and duplicates state rows (beam search)', () => {
     const model = tiny({ attention: 'additive' });
