@@ -14,3 +14,7 @@ export {
   type BuildOptions, DEFAULT_SPECIALS, type EncodeReport, SPECIAL_NAMES, type SpecialName, Vocabulary, type VocabularyJSON,
 } from './vocabulary.js';
 export { type DecodeOptions, decodeBatch, type EncodeBatchOptions, type EncodedBatch, encodeBatch } from './vocabulary-batch.js';
+export {
+  type BeamOptions, type DecodeResult, type DecodingOptions, type DecodingStep, decode, decodeSteps, type GreedyOptions, type Hypothesis,
+  resolveDecodingOptions, type SamplingOptions, type SamplingParams, type StepModel, type StepOutput, TokenChooser,
+} from './decode/index.js';
