@@ -5,6 +5,10 @@ export {
   GeneralAttention, maskedSoftmax, sourceMask,
 } from './attention/index.js';
 export { Bridge, type BridgeSource } from './bridge.js';
+export {
+  type BeamOptions, type DecodeResult, type DecodingOptions, type DecodingStep, decode, decodeSteps, type GreedyOptions, type Hypothesis,
+  resolveDecodingOptions, type SamplingOptions, type SamplingParams, type StepModel, type StepOutput, TokenChooser,
+} from './decode/index.js';
 export { Decoder, type DecoderOptions, type DecoderState, type DecoderStep } from './decoder.js';
 export { checkSource, Encoder, type EncoderOptions, type EncoderOutput, type RecurrentCell } from './encoder.js';
 export { type SequenceLossOptions, sequenceLoss } from './losses.js';
@@ -14,7 +18,3 @@ export {
   type BuildOptions, DEFAULT_SPECIALS, type EncodeReport, SPECIAL_NAMES, type SpecialName, Vocabulary, type VocabularyJSON,
 } from './vocabulary.js';
 export { type DecodeOptions, decodeBatch, type EncodeBatchOptions, type EncodedBatch, encodeBatch } from './vocabulary-batch.js';
-export {
-  type BeamOptions, type DecodeResult, type DecodingOptions, type DecodingStep, decode, decodeSteps, type GreedyOptions, type Hypothesis,
-  resolveDecodingOptions, type SamplingOptions, type SamplingParams, type StepModel, type StepOutput, TokenChooser,
-} from './decode/index.js';
