@@ -25,8 +25,17 @@ export interface EncoderOutput {
 }
 
 /**
- * Checks a source batch: int32 ids (B,L) with B, L > 0 and lengths in [1, L], one per row.
- * Returns the lengths as an Int32Array.
+ * Checks a source batch: int32 ids (B,L) with B, L > 0 and lengths in [1, L], one per row
+ * (ArgumentError, or ShapeError for a lengths count that is not B). Returns the lengths as an
+ * Int32Array.
+ *
+ * @example
+ * ```ts
+ * import { checkSource } from '@unroll/seq2seq';
+ * import { tensor } from '@unroll/tensor';
+ * checkSource('translate', tensor([[4, 5, 0]], undefined, 'int32'), [2]); // Int32Array [2]
+ * checkSource('translate', tensor([[4, 5, 0]], undefined, 'int32'), [4]); // throws ArgumentError
+ * ```
  */
 export function checkSource(name: string, src: Tensor, lengths: readonly number[] | Int32Array): Int32Array {
   if (!(src instanceof Tensor) || src.dtype !== 'int32' || src.ndim !== 2) {
