@@ -1,6 +1,6 @@
 import { FormatError } from '@unroll/tensor';
 
-/** What a tokeniser is, as plain JSON (stored with a vocabulary in a checkpoint). */
+/** What a tokeniser is, as plain JSON (stored with a vocabulary in a checkpoint). @example `wordTokenizer().spec // { kind: 'word', lowercase: false }` */
 export type TokenizerSpec = { kind: 'char' } | { kind: 'word'; lowercase: boolean } | { kind: 'identity' };
 
 /**

@@ -1,7 +1,7 @@
 import { ArgumentError, ShapeError, Tensor } from '@unroll/tensor';
 import type { Vocabulary } from './vocabulary.js';
 
-/** Options of `Vocabulary.decode` / `decodeBatch`. */
+/** Options of `Vocabulary.decode` / `decodeBatch`. @example `vocab.decode(ids, { skipSpecials: true, stopAtEos: true })` */
 export interface DecodeOptions {
   /** Drop pad, bos and eos (unk stays: it stands for a real token). Default false. */
   skipSpecials?: boolean;
@@ -9,7 +9,7 @@ export interface DecodeOptions {
   stopAtEos?: boolean;
 }
 
-/** Options of `Vocabulary.encodeBatch`. */
+/** Options of `Vocabulary.encodeBatch`. @example `vocab.encodeBatch(lines, { addBos: true, addEos: true, maxLength: 50, layout: 'time-major' })` */
 export interface EncodeBatchOptions {
   /** Put bos before each sequence (default false). */
   addBos?: boolean;
@@ -21,7 +21,7 @@ export interface EncodeBatchOptions {
   layout?: 'batch-first' | 'time-major';
 }
 
-/** A padded batch of sequences. */
+/** A padded batch of sequences. @example `const { ids, lengths, mask } = vocab.encodeBatch(lines) // (B,T), (B), (B,T)` */
 export interface EncodedBatch {
   /** (B,T) or (T,B) int32 token ids, padded with the pad id. */
   ids: Tensor;

@@ -1,4 +1,4 @@
-import { ArgumentError, FormatError } from '@unroll/tensor';
+import { ArgumentError, decodeSafetensors, encodeSafetensors, FormatError, zeros } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { charTokenizer, identityTokenizer, wordTokenizer } from './tokenizers.js';
 import { DEFAULT_SPECIALS, Vocabulary } from './vocabulary.js';
@@ -113,6 +113,15 @@ describe('Vocabulary JSON', () => {
     const bare = Vocabulary.fromJSON(Vocabulary.build([['x']], { specials: {} }).toJSON());
     expect(bare.tokenizer).toBeUndefined();
     expect(bare.specialIds).toEqual({});
+  });
+
+  it('fits a safetensors header: stored as a __metadata__ string and read back', () => {
+    const v = Vocabulary.build(['Été 😀, "quoted" \\ back\nslash'], { tokenizer: charTokenizer(), specials: { pad: '<pad>', unk: '<unk>' } });
+    const bytes = encodeSafetensors({ w: zeros([1]) }, { vocab: JSON.stringify(v) });
+    const w = Vocabulary.fromJSON(decodeSafetensors(bytes).metadata.vocab);
+    expect(w.tokens).toEqual(v.tokens);
+    expect(w.specialIds).toEqual({ pad: 0, unk: 1 });
+    expect(w.decodeText(w.encode('Z😀'))).toBe('<unk>😀');
   });
 
   it('rejects malformed input with FormatErrors that say what is wrong', () => {

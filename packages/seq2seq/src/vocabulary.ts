@@ -2,9 +2,9 @@ import { ArgumentError, FormatError, type Tensor, type UnrollError } from '@unro
 import { type Tokenizer, type TokenizerSpec, tokenizerFromSpec } from './tokenizers.js';
 import { type DecodeOptions, decodeBatch, type EncodeBatchOptions, type EncodedBatch, encodeBatch } from './vocabulary-batch.js';
 
-/** The special entries a vocabulary may have. */
+/** The special entries a vocabulary may have. @example `const name: SpecialName = 'eos'` */
 export type SpecialName = 'pad' | 'bos' | 'eos' | 'unk';
-/** The order specials take at the front of a built vocabulary. */
+/** The order specials take at the front of a built vocabulary. @example `SPECIAL_NAMES[1] // 'bos'` */
 export const SPECIAL_NAMES: readonly SpecialName[] = ['pad', 'bos', 'eos', 'unk'];
 /**
  * The default specials of `Vocabulary.build`, at ids 0, 1, 2, 3.
@@ -12,7 +12,10 @@ export const SPECIAL_NAMES: readonly SpecialName[] = ['pad', 'bos', 'eos', 'unk'
  */
 export const DEFAULT_SPECIALS: Readonly<Record<SpecialName, string>> = { pad: '<pad>', bos: '<bos>', eos: '<eos>', unk: '<unk>' };
 
-/** The JSON form of a vocabulary (`toJSON`), small enough for a checkpoint's `__metadata__`. */
+/**
+ * The JSON form of a vocabulary (`toJSON`), small enough for a checkpoint's `__metadata__`.
+ * @example `{ tokens: ['<pad>', '<unk>', 'a'], specials: { pad: 0, unk: 1 }, tokenizer: { kind: 'char' } }`
+ */
 export interface VocabularyJSON {
   /** Token of each id, in id order. */
   tokens: string[];
@@ -22,7 +25,7 @@ export interface VocabularyJSON {
   tokenizer?: TokenizerSpec;
 }
 
-/** Options of `Vocabulary.build`. */
+/** Options of `Vocabulary.build`. @example `Vocabulary.build(lines, { minFreq: 2, maxSize: 10_000, tokenizer: wordTokenizer() })` */
 export interface BuildOptions {
   /** Keep tokens seen at least this often (default 1). */
   minFreq?: number;
@@ -34,7 +37,7 @@ export interface BuildOptions {
   tokenizer?: Tokenizer;
 }
 
-/** `encodeWithReport`'s answer. */
+/** `encodeWithReport`'s answer. @example `const { ids, unknown } = vocab.encodeWithReport('a new word')` */
 export interface EncodeReport {
   ids: Int32Array;
   /** The distinct tokens that were not in the vocabulary (mapped to unk), in order of first occurrence. */

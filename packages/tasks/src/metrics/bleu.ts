@@ -1,7 +1,7 @@
 import { ArgumentError } from '@unroll/tensor';
 import { checkCorpus, type Token } from './corpus.js';
 
-/** corpusBleu's answer. */
+/** corpusBleu's answer. @example `const { bleu, precisions, brevityPenalty } = corpusBleu(refs, hyps)` */
 export interface BleuResult {
   /** BP x exp(mean over n of log p_n), in [0, 1]. */
   bleu: number;

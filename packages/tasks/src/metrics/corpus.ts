@@ -1,6 +1,6 @@
 import { ArgumentError } from '@unroll/tensor';
 
-/** A token as the metrics see it: a string (word, phoneme) or an id; compared with `===`. */
+/** A token as the metrics see it: a string (word, phoneme) or an id; compared with `===`. @example `const t: MetricToken = 'AH0'` */
 export type Token = string | number;
 
 /** ArgumentError unless there is at least one hypothesis, each with at least one reference. */

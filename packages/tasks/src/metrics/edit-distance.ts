@@ -26,7 +26,7 @@ export function editDistance(a: readonly Token[], b: readonly Token[]): number {
   return prev[b.length]!;
 }
 
-/** errorRate's answer. */
+/** errorRate's answer. @example `const { rate, edits, referenceLength } = errorRate(refs, hyps)` */
 export interface ErrorRate {
   /** edits / referenceLength. */
   rate: number;
