@@ -21,7 +21,7 @@ export interface TrainingState {
   tokens: number;
   /**
    * The task generator's state (dropout, sampling), when the run has one: `Generator.getState()`
-   * with the NaN that marks "no cached normal" written as null (JSON has no NaN).
+   * with the words unsigned and the NaN that marks "no cached normal" as null (JSON has no NaN).
    */
   rng: (number | null)[] | null;
   /** The recurrent state carried across batches (truncated BPTT), when there is one. */
@@ -62,6 +62,15 @@ export interface StepResult {
   gradNorm: number;
   /** Tokens in this step's batch. */
   tokens: number;
+}
+
+/**
+ * `Generator.getState()` in one canonical JSON form: the four state words as unsigned 32-bit
+ * integers (the generator may hold them signed; `setState` reads both the same) and the NaN of
+ * "no cached normal" as null, so that equal states give equal bytes.
+ */
+function rngToJSON(state: number[]): (number | null)[] {
+  return state.map((v, i) => (i < 4 ? v >>> 0 : Number.isNaN(v) ? null : v));
 }
 
 function carriedToJSON(s: RecurrentState | undefined): CarriedJSON | null {
@@ -146,7 +155,7 @@ export class TrainingLoop<B = unknown> {
     return {
       step: this.step,
       tokens: this.tokens,
-      rng: this.parts.generator?.getState().map((v) => (Number.isNaN(v) ? null : v)) ?? null,
+      rng: this.parts.generator ? rngToJSON(this.parts.generator.getState()) : null,
       carried: carriedToJSON(this.parts.carried?.state),
       data: { position: this.step },
     };
