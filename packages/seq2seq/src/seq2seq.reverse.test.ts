@@ -1,6 +1,7 @@
 import { Adam, clipGradNorm } from '@unroll/autograd';
 import { Generator, Tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
+import { decode } from './decode/index.js';
 import { Seq2Seq } from './seq2seq.js';
 
 const PAD = 0;
@@ -30,30 +31,8 @@ function batch(B: number, gen: Generator): { src: Tensor; tgtIn: Tensor; tgtOut:
   };
 }
 
-/** Greedy decoding through the StepModel: (B, steps) tokens. */
-function greedy(model: Seq2Seq, src: Tensor, lengths: number[], steps: number): Int32Array {
-  const { model: sm, init } = model.stepModel(src, lengths);
-  const B = src.shape[0]!;
-  const out = new Int32Array(B * steps);
-  let tokens = new Int32Array(B).fill(BOS);
-  let state = init;
-  for (let t = 0; t < steps; t++) {
-    const r = sm.step(tokens, state);
-    const V = r.logits.shape[1]!;
-    tokens = new Int32Array(B);
-    for (let b = 0; b < B; b++) {
-      let best = 0;
-      for (let v = 1; v < V; v++) if (r.logits.data[b * V + v]! > r.logits.data[b * V + best]!) best = v;
-      tokens[b] = best;
-      out[b * steps + t] = best;
-    }
-    state = r.state;
-  }
-  return out;
-}
-
 describe('Seq2Seq learns to reverse 4-token sequences over 6 symbols', () => {
-  it('reaches high token accuracy on fresh sequences, decoded greedily through the StepModel', () => {
+  it('reaches high token accuracy on fresh sequences, decoded greedily and by beam search through the StepModel', () => {
     const model = new Seq2Seq({ srcVocabSize: 9, tgtVocabSize: 9, embeddingSize: 16, hiddenSize: 32, attention: 'dot', padId: PAD, seed: 1 });
     const opt = new Adam(model.parameters(), { lr: 0.01 });
     const gen = new Generator(2);
@@ -70,10 +49,21 @@ describe('Seq2Seq learns to reverse 4-token sequences over 6 symbols', () => {
       opt.step();
     }
     const test = batch(200, new Generator(99));
-    const pred = greedy(model, test.src, test.lengths, N + 1);
-    let right = 0;
-    for (let i = 0; i < pred.length; i++) if (pred[i] === test.tgtOut.data[i]) right++;
+    // greedy and beam search (the decoding toolkit) over the model's StepModel
+    const { model: stepper, init } = model.stepModel(test.src, test.lengths);
+    const common = { bos: BOS, eos: EOS, maxLength: N + 3, batchSize: 200, suppress: [PAD, BOS] };
+    for (const results of [decode(stepper, init, { strategy: 'greedy', ...common }), decode(stepper, init, { strategy: 'beam', beamWidth: 3, ...common })]) {
+      let right = 0;
+      let exact = 0;
+      results.forEach((r, b) => {
+        const want = Array.from(test.tgtOut.data.slice(b * (N + 1), b * (N + 1) + N));
+        for (let i = 0; i < N; i++) if (r.tokens[i] === want[i]) right++;
+        if (r.eos && Array.from(r.tokens).join() === want.join()) exact++;
+        expect(r.attention!.shape).toEqual([r.tokens.length + (r.eos ? 1 : 0), N]);
+      });
+      expect(right / (200 * N)).toBeGreaterThan(0.95);
+      expect(exact / 200).toBeGreaterThan(0.9);
+    }
     expect(last).toBeLessThan(first / 20);
-    expect(right / pred.length).toBeGreaterThan(0.95);
   });
 });
