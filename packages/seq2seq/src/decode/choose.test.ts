@@ -80,6 +80,43 @@ describe('TokenChooser', () => {
     expect(g.getState()).toEqual(h.getState());
   });
 
+  it('draws exactly what a plain reference draws from the same generator: sort by logit (ties: lower id), walk the cumulative sum', () => {
+    const reference = (logits: number[], p: Partial<SamplingParams>, g: Generator, banned: number): number => {
+      const T = p.temperature ?? 1;
+      const order = logits.map((_, i) => i).filter((i) => i !== banned);
+      order.sort((a, b) => logits[b]! - logits[a]! || a - b);
+      let kept = order.slice(0, p.topK ?? order.length);
+      let probs = kept.map((i) => Math.exp(logits[i]! / T - logits[kept[0]!]! / T));
+      let total = probs.reduce((a, b) => a + b, 0);
+      if (p.topP !== undefined && p.topP < 1) {
+        let acc = 0;
+        let n = 0;
+        while (n < kept.length && acc < p.topP * total) acc += probs[n++]!;
+        kept = kept.slice(0, Math.max(n, 1));
+        probs = probs.slice(0, kept.length);
+        total = probs.reduce((a, b) => a + b, 0);
+      }
+      let u = g.random() * total;
+      for (let k = 0; k < kept.length; k++) {
+        u -= probs[k]!;
+        if (u <= 0) return kept[k]!;
+      }
+      return kept[kept.length - 1]!;
+    };
+    const rng = new Generator(99);
+    const V = 37;
+    const c = new TokenChooser(V, [5]);
+    for (const p of [{}, { temperature: 0.7 }, { topK: 4 }, { topP: 0.8, temperature: 1.4 }, { topK: 9, topP: 0.5 }] as Partial<SamplingParams>[]) {
+      const a = new Generator(3);
+      const b = new Generator(3);
+      for (let trial = 0; trial < 300; trial++) {
+        // logits rounded to a coarse grid, so that ties are common
+        const logits = Array.from({ length: V }, () => Math.round(rng.normal() * 4) / 2);
+        expect(c.sample(Float32Array.from(logits), 0, { temperature: 1, ...p }, a)).toBe(reference(logits, p, b, 5));
+      }
+    }
+  });
+
   it('rejects a vocabulary with every id suppressed, and logits with no finite maximum', () => {
     expect(() => new TokenChooser(2, [0, 1])).toThrow(ArgumentError);
     const c = new TokenChooser(2);

@@ -31,9 +31,8 @@ export class TokenChooser {
   private readonly order: Int32Array;
   /** Unnormalised probabilities in `order`'s order (work). */
   private readonly probs: Float64Array;
-  private rowLogits: ArrayLike<number> = [];
-  private rowOffset = 0;
-  private readonly byLogitDesc = (a: number, b: number): number => this.rowLogits[this.rowOffset + b]! - this.rowLogits[this.rowOffset + a]! || a - b;
+  /** The merge sort's other buffer (work). */
+  private readonly spare: Int32Array;
   /** How many ids may be chosen. */
   readonly allowedCount: number;
 
@@ -48,6 +47,7 @@ export class TokenChooser {
     if (n === 0) throw new ArgumentError(`decode: every one of the ${vocabSize} tokens is suppressed`);
     this.allowedCount = n;
     this.order = new Int32Array(n);
+    this.spare = new Int32Array(n);
     this.probs = new Float64Array(n);
   }
 
@@ -81,6 +81,42 @@ export class TokenChooser {
   }
 
   /**
+   * Sorts order[0..n), ascending ids on entry, by decreasing logit, ties keeping the lower id
+   * first: a bottom-up merge sort with the comparison inline (a comparator callback costs more
+   * than the rest of a sampling step).
+   */
+  private sortByLogit(logits: ArrayLike<number>, offset: number, n: number): void {
+    let src = this.order;
+    let dst = this.spare;
+    for (let width = 1; width < n; width *= 2) {
+      for (let lo = 0; lo < n; lo += 2 * width) {
+        const mid = Math.min(lo + width, n);
+        const hi = Math.min(lo + 2 * width, n);
+        let i = lo;
+        let j = mid;
+        let k = lo;
+        while (i < mid && j < hi) {
+          const a = src[i]!;
+          const b = src[j]!;
+          if (logits[offset + b]! > logits[offset + a]!) {
+            dst[k++] = b;
+            j++;
+          } else {
+            dst[k++] = a;
+            i++;
+          }
+        }
+        while (i < mid) dst[k++] = src[i++]!;
+        while (j < hi) dst[k++] = src[j++]!;
+      }
+      const t = src;
+      src = dst;
+      dst = t;
+    }
+    if (src !== this.order) for (let k = 0; k < n; k++) this.order[k] = src[k]!;
+  }
+
+  /**
    * Draws an id from softmax(logits / temperature) over the allowed ids, restricted first to the
    * top k, then to the smallest nucleus whose probability reaches topP. One `g.random()` per
    * call. The draw walks the ids from the most likely down (ties: the lower id first).
@@ -89,9 +125,7 @@ export class TokenChooser {
     const { order, probs } = this;
     let n = 0;
     for (let i = 0; i < this.vocabSize; i++) if (this.allowed[i] === 1) order[n++] = i;
-    this.rowLogits = logits;
-    this.rowOffset = offset;
-    order.sort(this.byLogitDesc);
+    this.sortByLogit(logits, offset, n);
     if (p.topK !== undefined && p.topK < n) n = p.topK;
     const T = p.temperature;
     const m = logits[offset + order[0]!]! / T;

@@ -12,8 +12,13 @@ export interface DecodingStep {
   rows: Int32Array;
   /** The token each of those rows produced (eos included: that row has then ended). */
   tokens: Int32Array;
-  /** log p of each token under the model's softmax over the allowed tokens (temperature 1). */
-  logProbs: Float64Array;
+  /**
+   * log p of each token under the model's softmax over the allowed tokens (temperature 1),
+   * computed from `logits` when first read (streaming text need not pay for it).
+   */
+  readonly logProbs: Float64Array;
+  /** (n,V) the logits this step's tokens were chosen from. */
+  logits: Tensor;
   /** (n,L) attention of this step, row i for rows[i], when the model returns it. */
   attention?: Tensor;
 }
@@ -54,16 +59,14 @@ export function* decodeSteps<S>(model: StepModel<S>, init: S, opts: GreedyOption
     }
     const logits = out.logits.data;
     const next = new Int32Array(n);
-    const logProbs = new Float64Array(n);
     let ended = 0;
     for (let i = 0; i < n; i++) {
       const off = i * V;
       const tok = greedy ? chooser.argmax(logits, off) : chooser.sample(logits, off, sampling, shared ?? o.generators[rows[i]!]!);
       next[i] = tok;
-      logProbs[i] = chooser.logProb(logits, off, tok);
       if (tok === o.eos) ended++;
     }
-    yield { step, rows, tokens: next, logProbs, attention: out.attention };
+    yield new StepRecord(step, rows, next, out.logits, chooser, out.attention);
     if (ended === n || step === o.maxLength) return;
     if (ended === 0) {
       state = out.state;
@@ -75,5 +78,27 @@ export function* decodeSteps<S>(model: StepModel<S>, init: S, opts: GreedyOption
     state = model.select(out.state, keep);
     rows = keep.map((i) => rows[i]!);
     tokens = keep.map((i) => next[i]!);
+  }
+}
+
+/** A DecodingStep whose log-probabilities are computed on first read. */
+class StepRecord implements DecodingStep {
+  private lp: Float64Array | undefined;
+
+  constructor(
+    readonly step: number,
+    readonly rows: Int32Array,
+    readonly tokens: Int32Array,
+    readonly logits: Tensor,
+    private readonly chooser: TokenChooser,
+    readonly attention: Tensor | undefined,
+  ) {}
+
+  get logProbs(): Float64Array {
+    if (this.lp === undefined) {
+      const V = this.logits.shape[1]!;
+      this.lp = Float64Array.from(this.tokens, (tok, i) => this.chooser.logProb(this.logits.data, i * V, tok));
+    }
+    return this.lp;
   }
 }
