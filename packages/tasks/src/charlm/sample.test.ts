@@ -1,7 +1,10 @@
-import { ArgumentError, Generator } from '@unroll/tensor';
+import { noGrad } from '@unroll/autograd';
+import type { RecurrentState } from '@unroll/cells';
+import { decode } from '@unroll/seq2seq';
+import { ArgumentError, Generator, Tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
 import { CharLM } from './model.js';
-import { checkSampleOptions, pickNext, type SampleOptions, sampleChars, sampleText } from './sample.js';
+import { charLMStepModel, checkSampleOptions, pickNext, type SampleOptions, sampleChars, sampleText } from './sample.js';
 import { CharVocab, UNK_INDEX } from './vocab.js';
 
 /** Counts of pickNext's choices over n draws. */
@@ -222,5 +225,107 @@ describe('sampling from a model', () => {
     sampleText(model, vocab, { length: 3 });
     expect(model.training).toBe(false);
     expect(() => sampleText(model, vocab, { temperature: 0 })).toThrow(ArgumentError);
+  });
+});
+
+/**
+ * The sampler as it was before it moved onto `@unroll/seq2seq`'s decode(): the whole prime in one
+ * forward pass, then per character a sort of the known characters by logit, a walk of the
+ * cumulative softmax (or the argmax), and one forward step. sampleChars must give the same text.
+ */
+function referenceSample(model: CharLM, vocab: CharVocab, o: SampleOptions): string {
+  const g = new Generator(o.seed ?? 0);
+  const V = vocab.size;
+  const ids = (o.prime ?? '\n').length > 0 ? vocab.encode(o.prime ?? '\n') : Int32Array.of(1 % V);
+  let { logits, state } = noGrad(() => model.forward(new Tensor(ids, [ids.length, 1])));
+  let row = Array.from(logits.data.subarray((ids.length - 1) * V, ids.length * V));
+  let text = '';
+  for (let i = 0; i < (o.length ?? 200); i++) {
+    const known = row.map((_, j) => j).filter((j) => j !== UNK_INDEX);
+    let next: number;
+    if (o.argmax) next = known.reduce((a, b) => (row[b]! > row[a]! ? b : a));
+    else {
+      const T = o.temperature ?? 1;
+      known.sort((a, b) => row[b]! - row[a]!);
+      let kept = known.slice(0, o.topK ?? known.length);
+      let probs = kept.map((j) => Math.exp(row[j]! / T - row[kept[0]!]! / T));
+      let total = probs.reduce((a, b) => a + b, 0);
+      if (o.topP !== undefined && o.topP < 1) {
+        let acc = 0;
+        let n = 0;
+        while (n < kept.length && acc < o.topP * total) acc += probs[n++]!;
+        kept = kept.slice(0, Math.max(n, 1));
+        probs = probs.slice(0, kept.length);
+        total = probs.reduce((a, b) => a + b, 0);
+      }
+      let u = g.random() * total;
+      next = kept[kept.length - 1]!;
+      for (let k = 0; k < kept.length; k++) {
+        u -= probs[k]!;
+        if (u <= 0) {
+          next = kept[k]!;
+          break;
+        }
+      }
+    }
+    text += vocab.tokens[next];
+    ({ logits, state } = noGrad(() => model.forward(new Tensor(Int32Array.of(next), [1, 1]), state)));
+    row = Array.from(logits.data);
+  }
+  return text;
+}
+
+describe('sampling through the decoding toolkit', () => {
+  const vocab = CharVocab.fromText('the whale, a white sperm whale!');
+  const models = [
+    new CharLM({ vocabSize: vocab.size, cell: 'lstm', hidden: 24, layers: 2, dropout: 0, embed: 0 }, { generator: new Generator(1) }),
+    new CharLM({ vocabSize: vocab.size, cell: 'gru', hidden: 16, layers: 1, dropout: 0, embed: 6 }, { generator: new Generator(2) }),
+  ];
+  for (const p of models[0]!.parameters()) p.data.set(p.data.map((x) => x * 4)); // sharper logits: fewer near-ties, more structure
+
+  it('gives the same text as the sampler it replaced, for every option', () => {
+    const cases: SampleOptions[] = [
+      { seed: 1 }, { seed: 7, prime: 'the whale ', temperature: 0.8 }, { seed: 3, topK: 5 }, { seed: 4, topP: 0.9, temperature: 1.3 },
+      { argmax: true, prime: 'a white ' }, { seed: 2, prime: '' }, { seed: 5, topK: 1 }, { seed: 11, topK: 10, topP: 0.8, temperature: 0.7 },
+      { seed: 12, prime: 'sperm? whale', temperature: 0.5 },
+    ];
+    for (const model of models) {
+      for (const o of cases) expect(sampleText(model, vocab, { length: 120, ...o }), JSON.stringify(o)).toBe(referenceSample(model, vocab, { length: 120, ...o }));
+    }
+  });
+
+  it('charLMStepModel: decode() greedy equals argmax sampling, and beam width 1 equals greedy', () => {
+    for (const model of models) {
+      const h = vocab.encode('h')[0]!;
+      const opts = { bos: h, maxLength: 40, suppress: [UNK_INDEX] };
+      const [greedy] = decode(charLMStepModel(model), undefined, { strategy: 'greedy', ...opts });
+      expect(vocab.decodeText(greedy!.tokens)).toBe(sampleText(model, vocab, { prime: 'h', length: 40, argmax: true }));
+      const [beam] = decode(charLMStepModel(model), undefined, { strategy: 'beam', beamWidth: 1, ...opts });
+      expect([...beam!.tokens]).toEqual([...greedy!.tokens]);
+      expect(beam!.score).toBeCloseTo(greedy!.score, 6);
+    }
+  });
+
+  it('charLMStepModel.select picks batch rows of h (and c): batched beam search equals per-row runs', () => {
+    const lstm = models[0]!;
+    const step = charLMStepModel(lstm);
+    const primes = ['the wh', 'a whi', 'sperm'];
+    const states = primes.map((p) => noGrad(() => lstm.forward(new Tensor(vocab.encode(p.slice(0, -1)), [p.length - 1, 1])).state)); // then bos = the last character
+    const cat = (k: 'h' | 'c') => {
+      const [L, , H] = states[0]![k]!.shape as [number, number, number];
+      const out = new Float32Array(L * primes.length * H);
+      states.forEach((s, b) => { for (let l = 0; l < L; l++) out.set(s[k]!.data.subarray(l * H, (l + 1) * H), (l * primes.length + b) * H); });
+      return new Tensor(out, [L, primes.length, H]);
+    };
+    const batched: RecurrentState = { h: cat('h'), c: cat('c') };
+    const picked = step.select(batched, Int32Array.of(2, 0, 0))!;
+    expect(Array.from(picked.c!.indexSelect(1, [0]).data)).toEqual(Array.from(states[2]!.c!.data));
+    const opts = { strategy: 'beam', beamWidth: 3, nBest: 2, maxLength: 15, suppress: [UNK_INDEX] } as const;
+    const bos = Int32Array.from(primes, (p) => vocab.encode(p.at(-1)!)[0]!);
+    const all = decode(step, batched, { ...opts, bos });
+    primes.forEach((_, b) => {
+      const [one] = decode(step, states[b], { ...opts, bos: bos[b]! });
+      expect(all[b]!.hypotheses.map((x) => vocab.decodeText(x.tokens))).toEqual(one!.hypotheses.map((x) => vocab.decodeText(x.tokens)));
+    });
   });
 });

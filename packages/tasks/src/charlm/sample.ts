@@ -1,6 +1,7 @@
 import { noGrad } from '@unroll/autograd';
 import type { RecurrentState } from '@unroll/cells';
-import { ArgumentError, Generator, Tensor } from '@unroll/tensor';
+import { decodeSteps, type GreedyOptions, type SamplingOptions, type StepModel, TokenChooser } from '@unroll/seq2seq';
+import { ArgumentError, type Generator, Tensor } from '@unroll/tensor';
 import type { CharLM } from './model.js';
 import { type CharVocab, UNK_INDEX } from './vocab.js';
 
@@ -31,41 +32,61 @@ export function checkSampleOptions(o: SampleOptions): void {
 
 /**
  * Picks an index from logits: argmax, or a draw from softmax(logits / temperature) restricted
- * to the top k and/or the top-p nucleus. The unknown character is never picked.
+ * to the top k and/or the top-p nucleus. The unknown character is never picked. The same choice
+ * as `sampleChars` makes at each step: both are `@unroll/seq2seq`'s TokenChooser.
+ *
+ * @example
+ * ```ts
+ * import { pickNext } from '@unroll/tasks';
+ * import { Generator } from '@unroll/tensor';
+ * pickNext([0, 1, 5, 2], { argmax: true }, new Generator(0)); // 2
+ * pickNext([0, 1, 5, 2], { topK: 2 }, new Generator(0)); // 2 or 3
+ * ```
  */
 export function pickNext(logits: ArrayLike<number>, opts: SampleOptions, g: Generator): number {
-  const V = logits.length;
-  if (opts.argmax) {
-    let best = -1;
-    for (let i = 0; i < V; i++) if (i !== UNK_INDEX && (best < 0 || logits[i]! > logits[best]!)) best = i;
-    return best;
-  }
-  const T = opts.temperature ?? 1;
-  const order = Array.from({ length: V }, (_, i) => i).filter((i) => i !== UNK_INDEX);
-  order.sort((a, b) => logits[b]! - logits[a]!);
-  let kept = opts.topK !== undefined ? order.slice(0, opts.topK) : order;
-  const m = logits[kept[0]!]! / T;
-  let probs = kept.map((i) => Math.exp(logits[i]! / T - m));
-  let total = probs.reduce((a, b) => a + b, 0);
-  if (opts.topP !== undefined && opts.topP < 1) {
-    let acc = 0;
-    let n = 0;
-    while (n < kept.length && acc < opts.topP * total) acc += probs[n++]!;
-    kept = kept.slice(0, Math.max(n, 1));
-    probs = probs.slice(0, kept.length);
-    total = probs.reduce((a, b) => a + b, 0);
-  }
-  let u = g.random() * total;
-  for (let k = 0; k < kept.length; k++) {
-    u -= probs[k]!;
-    if (u <= 0) return kept[k]!;
-  }
-  return kept[kept.length - 1]!;
+  const chooser = new TokenChooser(logits.length, [UNK_INDEX]);
+  if (opts.argmax) return chooser.argmax(logits, 0);
+  return chooser.sample(logits, 0, { temperature: opts.temperature ?? 1, topK: opts.topK, topP: opts.topP }, g);
+}
+
+/**
+ * The character model as the decoding toolkit's step model: (N) ids -> one-hot or embedding ->
+ * one step of the recurrent layers from the state -> logits (N,V), under noGrad. The state is the
+ * layers' `{ h, c? }` (layers, N, H), or undefined for zeros; `select` picks its batch rows.
+ *
+ * @example
+ * ```ts
+ * import { charLMStepModel, CharLM } from '@unroll/tasks';
+ * import { decode } from '@unroll/seq2seq';
+ * const lm = new CharLM({ vocabSize: 30, cell: 'lstm', hidden: 64, layers: 1, dropout: 0, embed: 0 });
+ * const [best] = decode(charLMStepModel(lm), undefined, { strategy: 'beam', beamWidth: 4, bos: 5, maxLength: 20, suppress: [0] });
+ * ```
+ */
+export function charLMStepModel(model: CharLM): StepModel<RecurrentState | undefined> {
+  const V = model.config.vocabSize;
+  return {
+    step(tokens, state) {
+      const N = tokens.length;
+      return noGrad(() => {
+        const out = model.forward(new Tensor(tokens, [1, N]), state); // logits (1,N,V)
+        return { logits: new Tensor(out.logits.data, [N, V]), state: out.state }; // the same data as (N,V)
+      });
+    },
+    select(state, rows) {
+      if (state === undefined) return undefined;
+      const idx = new Tensor(Int32Array.from(rows), [rows.length]);
+      const h = state.h.indexSelect(1, idx); // (layers,N,H)
+      return state.c ? { h, c: state.c.indexSelect(1, idx) } : { h };
+    },
+  };
 }
 
 /**
  * Generates text one character at a time, feeding each choice back in (the lecture's test-time
- * loop). Yields characters as they are produced, so a CLI can stream them.
+ * loop): the prime (but its last character) runs through the model in one pass, then
+ * `decodeSteps` from `@unroll/seq2seq` drives `charLMStepModel` from the last prime character,
+ * greedy (`argmax`) or sampling with `seed`, never choosing the unknown character. Yields
+ * characters as they are produced, so a CLI can stream them.
  *
  * @example
  * ```ts
@@ -76,30 +97,20 @@ export function pickNext(logits: ArrayLike<number>, opts: SampleOptions, g: Gene
  */
 export function* sampleChars(model: CharLM, vocab: CharVocab, opts: SampleOptions = {}): IterableIterator<string> {
   checkSampleOptions(opts);
-  const g = new Generator(opts.seed ?? 0);
   const length = opts.length ?? 200;
+  if (length === 0) return;
   const wasTraining = model.training;
   model.eval();
   try {
     const prime = opts.prime ?? '\n';
-    const primeIds = prime.length > 0 ? vocab.encode(prime) : Int32Array.of(1 % vocab.size);
-    let state: RecurrentState | undefined;
-    let logits: ArrayLike<number> = [];
-    noGrad(() => {
-      const out = model.forward(new Tensor(primeIds, [primeIds.length, 1]));
-      state = out.state;
-      const V = vocab.size;
-      logits = out.logits.data.subarray((primeIds.length - 1) * V, primeIds.length * V);
-    });
-    for (let i = 0; i < length; i++) {
-      const next = pickNext(logits, opts, g);
-      yield vocab.tokens[next]!;
-      noGrad(() => {
-        const out = model.forward(new Tensor(Int32Array.of(next), [1, 1]), state);
-        state = out.state;
-        logits = out.logits.data;
-      });
-    }
+    const ids = prime.length > 0 ? vocab.encode(prime) : Int32Array.of(1 % vocab.size);
+    const T = ids.length - 1;
+    const init = T > 0 ? noGrad(() => model.forward(new Tensor(ids.slice(0, T), [T, 1])).state) : undefined;
+    const common = { bos: ids[T]!, maxLength: length, suppress: [UNK_INDEX] };
+    const decoding: GreedyOptions | SamplingOptions = opts.argmax
+      ? { strategy: 'greedy', ...common }
+      : { strategy: 'sample', temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed ?? 0, ...common };
+    for (const step of decodeSteps(charLMStepModel(model), init, decoding)) yield vocab.tokens[step.tokens[0]!]!;
   } finally {
     model.train(wasTraining);
   }
