@@ -174,13 +174,7 @@ export function resolveDecodingOptions(o: DecodingOptions): ResolvedDecoding {
 
 /**
  * Throws an ArgumentError when bos, eos or a suppressed id is outside the model's vocabulary of V
- * (known at the first step, from the logits).
- *
- * @example
- * ```ts
- * import { checkIdsInVocab, resolveDecodingOptions } from '@unroll/seq2seq';
- * checkIdsInVocab(resolveDecodingOptions({ strategy: 'greedy', bos: 1, eos: 9, maxLength: 5 }), 5); // throws: eos 9
- * ```
+ * (known at the first step, from the logits). Internal to the decoders.
  */
 export function checkIdsInVocab(o: ResolvedDecoding, V: number): void {
   const check = (name: string, id: number) => {

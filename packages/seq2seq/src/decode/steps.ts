@@ -33,7 +33,7 @@ export interface DecodingStep {
  * ```ts
  * import { decodeSteps } from '@unroll/seq2seq';
  * for (const s of decodeSteps(model, state, { strategy: 'sample', temperature: 0.8, seed: 1, bos: 1, eos: 2, maxLength: 50 })) {
- *   process.stdout.write(vocab.decode([...s.tokens])); // batch of one: one token per step
+ *   process.stdout.write(vocab.decodeText(s.tokens)); // a batch of one: one token per step (eos included)
  * }
  * ```
  */
