@@ -42,9 +42,11 @@ function better(a: Finished, b: Finished): number {
  * `model.select`. At each step every row's K*V continuations are ranked by total log-probability
  * (ties: the lower hypothesis, then the lower token id) and taken in that order until K are open:
  * one that ends with eos finishes a hypothesis, which is set aside and never extended; the others
- * stay open (the best 2K continuations always hold K that do not end with eos). A row stops when it has K finished hypotheses that no open one can beat
- * (even at the most favourable length), when none is open, or at maxLength, where the open ones
- * finish without eos. Called by `decode`, which validates the options.
+ * stay open (the best 2K continuations always hold K that do not end with eos). A row stops when
+ * it has K finished hypotheses that no open one can beat (even at the most favourable length),
+ * when none is open, or at maxLength, where the open ones finish without eos. A row returns its
+ * `nBest` best finished hypotheses (fewer if fewer exist). Called by `decode`, which validates
+ * the options.
  */
 export function beamSearch<S>(model: StepModel<S>, init: S, o: ResolvedDecoding): DecodeResult[] {
   const B = o.batchSize;

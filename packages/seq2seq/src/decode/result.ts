@@ -28,7 +28,7 @@ export interface Hypothesis {
 
 /** What `decode` returns for one batch row: its best hypothesis, and the n best. */
 export interface DecodeResult extends Hypothesis {
-  /** The `nBest` best hypotheses, best first (beam search); the one hypothesis otherwise. */
+  /** The `nBest` best hypotheses, best first (beam search; fewer when fewer exist); the one hypothesis otherwise. */
   hypotheses: Hypothesis[];
 }
 
