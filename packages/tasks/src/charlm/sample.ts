@@ -52,13 +52,15 @@ export function pickNext(logits: ArrayLike<number>, opts: SampleOptions, g: Gene
 /**
  * The character model as the decoding toolkit's step model: (N) ids -> one-hot or embedding ->
  * one step of the recurrent layers from the state -> logits (N,V), under noGrad. The state is the
- * layers' `{ h, c? }` (layers, N, H), or undefined for zeros; `select` picks its batch rows.
+ * layers' `{ h, c? }` (layers, N, H), or undefined for zeros; `select` picks its batch rows. Put
+ * the model in eval mode first (`model.eval()`: no dropout between layers); `sampleChars` does.
  *
  * @example
  * ```ts
  * import { charLMStepModel, CharLM } from '@unroll/tasks';
  * import { decode } from '@unroll/seq2seq';
  * const lm = new CharLM({ vocabSize: 30, cell: 'lstm', hidden: 64, layers: 1, dropout: 0, embed: 0 });
+ * lm.eval();
  * const [best] = decode(charLMStepModel(lm), undefined, { strategy: 'beam', beamWidth: 4, bos: 5, maxLength: 20, suppress: [0] });
  * ```
  */
