@@ -1,5 +1,5 @@
+import { loadMobyDick, readTextCorpus } from '@unroll/datasets';
 import { evaluate, loadCharLM, splitTrainVal } from '@unroll/tasks';
-import { loadMobyDick, readTextCorpus } from '@unroll/tasks/node';
 import { Command } from 'commander';
 import { printJson, withCheckpoint } from '../io.js';
 

@@ -1,5 +1,5 @@
+import { loadMobyDick, readTextCorpus } from '@unroll/datasets';
 import { CharLMTrainer, sampleText } from '@unroll/tasks';
-import { loadMobyDick, readTextCorpus } from '@unroll/tasks/node';
 import { getBackend } from '@unroll/tensor';
 import { writeFileAtomic } from '@unroll/tensor/node';
 import { Command } from 'commander';

@@ -1,7 +1,7 @@
 export { type Split, type StreamBatch, StreamBatcher, splitTrainVal } from './batches.js';
 export { evaluate, type LMMetrics } from './metrics.js';
 export { CharLM, type CharLMConfig, validateCharLMConfig } from './model.js';
-export { checkSampleOptions, pickNext, type SampleOptions, sampleChars, sampleText } from './sample.js';
+export { charLMStepModel, checkSampleOptions, pickNext, type SampleOptions, sampleChars, sampleText } from './sample.js';
 export {
   CHARLM_CHECKPOINT_VERSION, type CharLMCheckpointMeta, CharLMTrainer, charlmTask, DEFAULT_TRAIN_CONFIG, type HistoryEntry,
   loadCharLM, readCharLMCheckpoint, type TrainConfig,

@@ -1,11 +1,11 @@
 /**
- * Node-only parts of @unroll/tasks: corpora on disk, now in `@unroll/datasets` and re-exported
- * here so that existing imports keep working.
+ * Node-only parts of @unroll/tasks: the training loop's checkpoint store on disk. (Corpora and
+ * data generators live in `@unroll/datasets`.)
  *
  * @example
  * ```ts
- * import { loadMobyDick } from '@unroll/tasks/node';
- * const text = await loadMobyDick();
+ * import { fileStore } from '@unroll/tasks/node';
+ * await fileStore.write('/tmp/model.safetensors', new Uint8Array(8));
  * ```
  */
-export { loadMobyDick, readTextCorpus } from '@unroll/datasets';
+export { fileStore } from './file-store.js';
