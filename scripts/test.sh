@@ -4,7 +4,8 @@
 # the reference JS backend (tests read sources directly, no build needed), then runs the
 # backend-sensitive suites and the CLI's again on each fast backend that is available (on
 # native, tensor and cells once more on the AVX2 kernels when the CPU has AVX-512).
-# The WASM backend's browser test needs Chromium (installed here when missing).
+# The browser test (apps/e2e: training on the WASM backend in headless Chromium) needs Chromium,
+# installed here when missing.
 #
 # Under CI (CI=true), a native build that failed on a machine with a C++ compiler fails the run
 # (scripts/native-status.sh prints the compiler output); without a compiler the native suites
