@@ -28,7 +28,7 @@ pnpm run lint       # biome over every package (src, assembly, scripts), bench a
 pnpm run typecheck
 pnpm --filter @unroll/backend-wasm check:wasm   # the committed WASM module is the one its AssemblyScript sources compile to
 turbo_test
-suites=(--filter=@unroll/tensor --filter=@unroll/autograd --filter=@unroll/cells --filter=@unroll/tasks)
+suites=(--filter=@unroll/tensor --filter=@unroll/autograd --filter=@unroll/cells --filter=@unroll/seq2seq --filter=@unroll/tasks)
 if [ "$native" = built ]; then
   simd=$(node -p "require('./packages/backend-native/build/Release/unroll_native.node').info().best")
   echo "== the same suites and the CLI's on the native backend ($simd kernels, the best this CPU has)"
