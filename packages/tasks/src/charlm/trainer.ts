@@ -72,6 +72,15 @@ export interface CharLMCheckpointMeta {
   generator: (number | null)[];
   /** The carried hidden state (flattened), so a resumed run continues exactly. */
   carried: CarriedJSON | null;
+  /** What the run trained on, when the writer recorded it (`CharLMTrainer.data`). */
+  data?: DataFingerprint;
+}
+
+/** A training text's identity: its length in characters (code points) and a hash of its bytes, both chosen by the writer. */
+export interface DataFingerprint {
+  chars: number;
+  /** `<algorithm>:<hex digest>`, e.g. `sha256:...`. */
+  hash: string;
 }
 
 function checkTrainConfig(c: TrainConfig): void {
@@ -120,6 +129,8 @@ export class CharLMTrainer {
   readonly scheduler: StepLR;
   /** The shared training step (batch, forward, backward, guard, clip, update, schedule). */
   readonly loop: TrainingLoop<StreamBatch>;
+  /** The training text's fingerprint, written into checkpoints when set (a resumed run reads it back). */
+  data: DataFingerprint | undefined;
 
   private constructor(
     readonly config: TrainConfig,
@@ -184,6 +195,7 @@ export class CharLMTrainer {
     rebindGenerator(model, generator);
     trainer.loop.restore(decoded, { step: meta.step, tokens: meta.tokens, rng: meta.generator, carried: meta.carried, data: { position: meta.step } });
     trainer.history = meta.history;
+    trainer.data = meta.data;
     return trainer;
   }
 
@@ -226,7 +238,7 @@ export class CharLMTrainer {
   /** The whole run as checkpoint bytes (the shared envelope, plus the vocabulary and the loss history; no timings). */
   checkpoint(): Uint8Array {
     const history = this.history.map(({ seconds: _s, ...h }) => h);
-    return encodeEnvelope(this.loop, { type: 'charlm', version: CHARLM_CHECKPOINT_VERSION, config: this.config, extra: { vocab: CharVocab.toJSON(this.vocab), history } });
+    return encodeEnvelope(this.loop, { type: 'charlm', version: CHARLM_CHECKPOINT_VERSION, config: this.config, extra: { vocab: CharVocab.toJSON(this.vocab), history, ...(this.data ? { data: this.data } : {}) } });
   }
 }
 
@@ -253,7 +265,9 @@ export function readCharLMCheckpoint(bytes: Uint8Array): { meta: CharLMCheckpoin
   const history = (Array.isArray(raw.history) ? raw.history : []) as HistoryEntry[];
   if (raw.version === undefined) {
     // version 1: the fields sit at the top level
-    return { meta: { ...(raw as unknown as CharLMCheckpointMeta), version: 1 }, decoded };
+    const meta = { ...(raw as unknown as CharLMCheckpointMeta), version: 1 };
+    checkWeights(meta, decoded);
+    return { meta, decoded };
   }
   if (raw.version !== CHARLM_CHECKPOINT_VERSION) throw new FormatError(`charlm: unsupported checkpoint version ${JSON.stringify(raw.version)} (this reader handles 1 and ${CHARLM_CHECKPOINT_VERSION})`);
   const { envelope } = decodeEnvelope<TrainConfig>(bytes, 'charlm');
@@ -269,8 +283,70 @@ export function readCharLMCheckpoint(bytes: Uint8Array): { meta: CharLMCheckpoin
     history: history.map((h) => ({ ...h, seconds: 0 })),
     generator: t.rng ?? [],
     carried: t.carried,
+    ...(isFingerprint(raw.data) ? { data: raw.data } : {}),
   };
+  checkWeights(meta, decoded);
   return { meta, decoded };
+}
+
+function isFingerprint(v: unknown): v is DataFingerprint {
+  const d = v as DataFingerprint;
+  return d !== null && typeof d === 'object' && Number.isSafeInteger(d.chars) && typeof d.hash === 'string';
+}
+
+/**
+ * The state-dict shapes a charlm config implies, by name, computed from the config alone (no
+ * allocation), so that a checkpoint's metadata can be checked against its tensors before a model
+ * is built.
+ */
+function expectedShapes(c: CharLMConfig): Map<string, number[]> {
+  const gates = { lstm: 4, gru: 3, rnn: 1 }[c.cell];
+  const out = new Map<string, number[]>();
+  if (c.embed > 0) out.set('embedding.weight', [c.vocabSize, c.embed]);
+  for (let l = 0; l < c.layers; l++) {
+    const inSize = l === 0 ? (c.embed > 0 ? c.embed : c.vocabSize) : c.hidden;
+    out.set(`rnn.weight_ih_l${l}`, [gates * c.hidden, inSize]);
+    out.set(`rnn.weight_hh_l${l}`, [gates * c.hidden, c.hidden]);
+    out.set(`rnn.bias_ih_l${l}`, [gates * c.hidden]);
+    out.set(`rnn.bias_hh_l${l}`, [gates * c.hidden]);
+  }
+  out.set('head.weight', [c.vocabSize, c.hidden]);
+  out.set('head.bias', [c.vocabSize]);
+  return out;
+}
+
+/**
+ * Checks a checkpoint's config against its tensors (names and shapes, before anything is built,
+ * so crafted metadata such as `"layers": 3000` fails at once) and that every weight is finite.
+ */
+function checkWeights(meta: CharLMCheckpointMeta, decoded: DecodedCheckpoint): void {
+  const m = meta.config?.model;
+  if (m === null || typeof m !== 'object') throw new FormatError('charlm: the checkpoint metadata has no model config');
+  const config: CharLMConfig = { ...m, vocabSize: meta.vocab.length };
+  try {
+    validateCharLMConfig(config);
+  } catch (e) {
+    throw new FormatError(`the checkpoint's model config is invalid: ${(e as Error).message}`);
+  }
+  const found = decoded.modelState;
+  // bounded before the loop: a layer count beyond the tensors present is wrong whatever else holds
+  const layersInFile = Object.keys(found).filter((k) => /^rnn\.weight_ih_l\d+$/.test(k)).length;
+  if (config.layers !== layersInFile) throw new FormatError(`charlm: the metadata says ${config.layers} layers but the file holds weights for ${layersInFile}`);
+  const want = expectedShapes(config);
+  for (const [name, shape] of want) {
+    const t = found[name];
+    if (t === undefined) throw new FormatError(`charlm: the metadata's model (${config.cell}, hidden ${config.hidden}, embed ${config.embed}) needs a tensor '${name}' that the file lacks`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new FormatError(`charlm: tensor '${name}' has shape [${t.shape.join(',')}] but the metadata (hidden ${config.hidden}, vocabulary ${config.vocabSize}) implies [${shape.join(',')}]`);
+    }
+  }
+  for (const name of Object.keys(found)) if (!want.has(name)) throw new FormatError(`charlm: the file holds a tensor '${name}' that the metadata's model does not have`);
+  for (const [name, t] of Object.entries(found)) {
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i]!)) throw new FormatError(`charlm: the weights are not finite (tensor '${name}' holds ${d[i]}): the checkpoint was saved from a diverged run`);
+    }
+  }
 }
 
 /**

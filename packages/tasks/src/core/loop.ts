@@ -1,4 +1,4 @@
-import { clipGradNorm, type DecodedCheckpoint, type Module, type Optimizer, restoreCheckpoint, type Scheduler } from '@unroll/autograd';
+import { clipGradNorm, type DecodedCheckpoint, detectAnomaly, type Module, type Optimizer, restoreCheckpoint, type Scheduler } from '@unroll/autograd';
 import type { RecurrentState, TruncatedBPTT } from '@unroll/cells';
 import { ArgumentError, FormatError, type Generator, Tensor } from '@unroll/tensor';
 import { NonFiniteError } from './errors.js';
@@ -49,6 +49,8 @@ export interface LoopParts<B> {
   generator?: Generator;
   /** The truncated-BPTT driver whose carried state is saved and restored. */
   carried?: TruncatedBPTT;
+  /** Run the backward pass under autograd's `detectAnomaly`, so a NaN gradient names the op that made it (slower). */
+  detectAnomaly?: boolean;
 }
 
 /** What one step reports. */
@@ -129,7 +131,8 @@ export class TrainingLoop<B = unknown> {
     const value = loss.item();
     if (!Number.isFinite(value)) throw new NonFiniteError(step, 'loss', value);
     optimizer.zeroGrad();
-    loss.backward();
+    if (this.parts.detectAnomaly) detectAnomaly(() => loss.backward());
+    else loss.backward();
     const clip = this.parts.clip ?? 0;
     const gradNorm = clipGradNorm(model.parameters(), clip > 0 ? clip : Number.POSITIVE_INFINITY);
     if (!Number.isFinite(gradNorm)) throw new NonFiniteError(step, 'gradient norm', gradNorm);

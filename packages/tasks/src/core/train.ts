@@ -22,6 +22,8 @@ export interface CheckpointOptions {
   path: string;
   /** Save every this many steps (absent or 0: only at the end). */
   every?: number;
+  /** Also save when this many minutes have passed since the last save (absent or 0: by steps only). */
+  minutes?: number;
   /** Checkpoints kept: with keep > 1 each save also writes `<path without .safetensors>.step-<N>.safetensors`, and the oldest beyond keep - 1 such files are removed. Default 1. */
   keep?: number;
   /** The task's checkpoint bytes at this moment (`encodeEnvelope` over `loop.state()`). */
@@ -100,6 +102,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   checkBudget(budget);
   if (validate !== undefined) checkPositiveInt('train', 'validate.every', validate.every);
   if (checkpoint?.every) checkPositiveInt('train', 'checkpoint.every', checkpoint.every);
+  if (checkpoint?.minutes !== undefined && !(checkpoint.minutes >= 0 && Number.isFinite(checkpoint.minutes))) throw new ArgumentError(`train: checkpoint.minutes must be a non-negative number, got ${checkpoint.minutes}`);
   const keep = checkpoint?.keep ?? 1;
   checkPositiveInt('train', 'checkpoint.keep', keep);
   const loop = 'loop' in options ? options.loop : new TrainingLoop(options);
@@ -126,6 +129,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   let reason: StopReason;
   let last: StepResult | undefined;
   let savedAt = -1;
+  let savedClock = start;
   for (;;) {
     if (signal?.aborted) { reason = 'aborted'; break; }
     if (budget.steps !== undefined && loop.step >= budget.steps) { reason = 'steps'; break; }
@@ -138,9 +142,11 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     const seconds = Math.max((clock() - start) / 1000, 1e-6);
     emit({ type: 'step', step: last.step, loss: last.loss, lr: last.lr, gradNorm: last.gradNorm, tokensPerSecond: (loop.tokens - tokens0) / seconds });
     if (validate !== undefined && loop.step % validate.every === 0) emit({ type: 'validate', step: loop.step, metrics: validate.run() });
-    if (checkpoint?.every && loop.step % checkpoint.every === 0) {
+    const byMinutes = checkpoint?.minutes ? (clock() - savedClock) / 60_000 >= checkpoint.minutes : false;
+    if ((checkpoint?.every && loop.step % checkpoint.every === 0) || byMinutes) {
       await save();
       savedAt = loop.step;
+      savedClock = clock();
     }
     // let signal handlers and the UI run: the steps themselves are synchronous
     await tick();
