@@ -15,12 +15,13 @@ const require = createRequire(import.meta.url);
  *   the suites with UNROLL_TEST_BACKEND=native and =wasm); mutating them on the JS backend alone
  *   mostly re-measures the gemm/elementwise loops at great cost.
  * - test helpers that are not `.test.ts` files: tensor `src/testing/` (the conformance suite
- *   itself) and `src/test-utils.ts`, autograd `src/optim/test-helpers.ts`.
+ *   itself) and `src/test-utils.ts`, autograd `src/optim/test-helpers.ts`, cells
+ *   `src/torch-cases.helper.ts`.
  */
 export const MUTATION_PACKAGES = {
   tensor: { exclude: ['src/backends/', 'src/testing/', 'src/test-utils.ts'] },
   autograd: { exclude: ['src/optim/test-helpers.ts'] },
-  cells: { exclude: [] },
+  cells: { exclude: ['src/torch-cases.helper.ts'] },
   tasks: { exclude: [] },
 };
 

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import '@unroll/autograd';
-import { getBackend, mul, Tensor } from '@unroll/tensor';
-import { expectClose } from '@unroll/tensor/testing';
+import { getBackend, type Tensor } from '@unroll/tensor';
+import { expectTensorClose } from '@unroll/tensor/testing';
 import { describe, expect, it } from 'vitest';
-import { GRU, LSTM, type RecurrentLayer, RNN } from './layers.js';
+import { decodeEnc, type Enc, makeLayer, readTorchCases, runTorchCase } from './torch-cases.helper.js';
 
 /**
  * Forward values and gradients of float32 layers against PyTorch 1.13 computing in float32 on the
@@ -27,47 +24,11 @@ import { GRU, LSTM, type RecurrentLayer, RNN } from './layers.js';
 const ATOL = 5e-6;
 const RTOL = 5e-5;
 
-const DIR = fileURLToPath(new URL('../fixtures/torch/', import.meta.url));
-
-interface Enc { shape: number[]; data: number[] }
-interface TorchCase {
-  name: string;
-  kind: 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
-  numLayers: number;
-  bidirectional: boolean;
-  batchFirst: boolean;
-  lengths: number[] | null;
-  inputSize: number;
-  hiddenSize: number;
-  paramNames: string[];
-  params: Record<string, Enc>;
-  input: Enc; h0: Enc; c0: Enc | null;
-  wOut: Enc; wH: Enc; wC: Enc;
-  loss: number;
-  output: Enc; hN: Enc; cN: Enc | null;
-  grads: Record<string, Enc>;
-}
-
-const fixture = JSON.parse(readFileSync(`${DIR}torch_cases_f32.json`, 'utf8')) as { torch: string; dtype: string; cases: TorchCase[] };
-
-/** A float32 tensor of a recorded value (each decimal reads back as the float32 torch had). */
-const dec = (e: Enc): Tensor => new Tensor(Float32Array.from(e.data), e.shape);
+const fixture = readTorchCases('torch_cases_f32.json');
 
 function expectNear(actual: Tensor | null | undefined, expected: Enc, label: string): void {
-  expect(actual, label).toBeTruthy();
-  expect(actual!.dtype, label).toBe('float32');
-  expect(actual!.shape, label).toEqual(expected.shape);
-  expectClose(actual!.data, expected.data, { atol: ATOL, rtol: RTOL, label });
-}
-
-function makeLayer(c: TorchCase): RecurrentLayer {
-  const opts = { numLayers: c.numLayers, bidirectional: c.bidirectional, batchFirst: c.batchFirst, dtype: 'float32' as const };
-  switch (c.kind) {
-    case 'rnn_tanh': return new RNN(c.inputSize, c.hiddenSize, { ...opts, nonlinearity: 'tanh' });
-    case 'rnn_relu': return new RNN(c.inputSize, c.hiddenSize, { ...opts, nonlinearity: 'relu' });
-    case 'lstm': return new LSTM(c.inputSize, c.hiddenSize, opts);
-    case 'gru': return new GRU(c.inputSize, c.hiddenSize, opts);
-  }
+  expect(actual?.dtype, label).toBe('float32');
+  expectTensorClose(actual, expected, { atol: ATOL, rtol: RTOL, label });
 }
 
 describe(`PyTorch ${fixture.torch} reference in float32 (atol ${ATOL}, rtol ${RTOL}) on the ${getBackend().name} backend`, () => {
@@ -85,31 +46,12 @@ describe(`PyTorch ${fixture.torch} reference in float32 (atol ${ATOL}, rtol ${RT
   for (const c of fixture.cases) {
     for (const fused of [true, false]) {
       it(`${c.name} (${fused ? 'fused' : 'composed'})`, () => {
-        const layer = makeLayer(c);
+        const layer = makeLayer(c, 'float32');
         layer.fused = fused;
         expect(layer.namedParameters().map(([n]) => n)).toEqual(c.paramNames);
-        layer.loadStateDict(Object.fromEntries(c.paramNames.map((n) => [n, dec(c.params[n]!)])));
+        layer.loadStateDict(Object.fromEntries(c.paramNames.map((n) => [n, decodeEnc(c.params![n]!, 'float32')])));
 
-        const x = dec(c.input).requiresGrad_();
-        const h0 = dec(c.h0).requiresGrad_();
-        const c0 = c.c0 ? dec(c.c0).requiresGrad_() : undefined;
-        const out = layer.forward(x, { state: c0 ? { h: h0, c: c0 } : { h: h0 }, lengths: c.lengths ?? undefined });
-        expectNear(out.output, c.output, `${c.name} output`);
-        expectNear(out.state.h, c.hN, `${c.name} h_n`);
-        if (c.cN) expectNear(out.state.c, c.cN, `${c.name} c_n`);
-        else expect(out.state.c).toBeUndefined();
-
-        let loss = mul(out.output, dec(c.wOut)).sum().add(mul(out.state.h, dec(c.wH)).sum());
-        if (out.state.c) loss = loss.add(mul(out.state.c, dec(c.wC)).sum());
-        expectClose([loss.item()], [c.loss], { atol: ATOL, rtol: RTOL, label: `${c.name} loss` });
-        loss.backward();
-
-        expectNear(x.grad, c.grads.input!, `${c.name} grad input`);
-        expectNear(h0.grad, c.grads.h0!, `${c.name} grad h0`);
-        if (c0) expectNear(c0.grad, c.grads.c0!, `${c.name} grad c0`);
-        const params = layer.namedParameters();
-        expect(params.length).toBe(Object.keys(c.grads).filter((k) => k.startsWith('param.')).length);
-        for (const [n, p] of params) expectNear(p.grad, c.grads[`param.${n}`]!, `${c.name} grad ${n}`);
+        runTorchCase(c, layer, 'float32', expectNear);
       });
     }
   }
