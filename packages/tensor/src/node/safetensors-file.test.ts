@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArgumentError, FormatError } from '../errors.js';
 import { decodeSafetensors, encodeSafetensors } from '../safetensors.js';
 import { Tensor } from '../tensor.js';
-import { loadSafetensors, saveSafetensors, writeFileAtomic } from './safetensors-file.js';
+import { loadSafetensors, removeStaleTemps, saveSafetensors, writeFileAtomic } from './safetensors-file.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
@@ -184,5 +184,21 @@ describe('fixture written with PyTorch (fixtures/make_safetensors_fixture.py)', 
       expect([...u.shape]).toEqual([...t.shape]);
       expect(new Uint8Array(u.data.buffer)).toEqual(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
     }
+  });
+});
+
+describe('writeFileAtomic and temporary files of killed runs', () => {
+  it("removes a dead writer's NAME.tmp-PID-HEX file, keeps a live one's and other files", async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid; // has exited by now
+    const path = join(dir, 'model.safetensors');
+    const stale = `model.safetensors.tmp-${dead}-0123456789ab`;
+    const live = `model.safetensors.tmp-${process.pid}-ba9876543210`;
+    const other = `other.safetensors.tmp-${dead}-0123456789ab`;
+    for (const name of [stale, live, other]) await writeFile(join(dir, name), 'partial');
+    await writeFileAtomic(path, Uint8Array.of(1, 2));
+    expect((await readdir(dir)).sort()).toEqual(['model.safetensors', live, other].sort());
+    await writeFile(join(dir, stale), 'partial');
+    expect(await removeStaleTemps(path)).toEqual([stale]);
   });
 });

@@ -2,8 +2,8 @@
  * Safetensors files on disk (Node only). The format itself lives in `../safetensors.ts`.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { renameFormatError } from '../errors.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContents } from '../safetensors.js';
 import type { Tensor } from '../tensor.js';
@@ -13,7 +13,9 @@ import type { Tensor } from '../tensor.js';
  * (`${path}.tmp-${pid}-${random}`), which is flushed to disk (fsync) and then renamed over
  * `path`. Readers see either the old file or the complete new one, never a partial write; on
  * failure the temporary file is removed and an existing file at `path` is left untouched.
- * An existing file's permission bits are kept.
+ * An existing file's permission bits are kept. After the rename, temporary files of the same
+ * `path` left by processes that no longer run (a run killed mid-save) are removed
+ * (`removeStaleTemps`).
  *
  * @example
  * ```ts
@@ -53,6 +55,46 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   } catch {
     // ignore
   }
+  await removeStaleTemps(path);
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
+/**
+ * Removes `${path}.tmp-PID-HEX` files whose writer process is gone (best effort); returns the
+ * names removed.
+ *
+ * @example `await removeStaleTemps('/tmp/model.safetensors') // ['model.safetensors.tmp-4242-0a1b2c3d4e5f']`
+ */
+export async function removeStaleTemps(path: string): Promise<string[]> {
+  const prefix = `${basename(path)}.tmp-`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)-[0-9a-f]{12}$/.exec(name.slice(prefix.length));
+    if (!m || processAlive(Number(m[1]))) continue;
+    try {
+      await unlink(join(dirname(path), name));
+      removed.push(name);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 /**
