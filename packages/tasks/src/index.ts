@@ -17,3 +17,4 @@
 export * from './charlm/index.js';
 export * from './core/index.js';
 export * from './metrics/index.js';
+export * from './translate/index.js';
