@@ -12,6 +12,9 @@ train: one-hot (T,B,V) -> nn.LSTM / nn.GRU -> nn.Linear -> F.cross_entropy over 
        -> backward -> Adam(lr 1e-3) step, no clipping; 2 intra-op threads.
 infer: batch 1, one token at a time, state fed back, greedy argmax read with .item(),
        under torch.no_grad(); a sample is a whole sequence of `tokens` tokens from a zero state.
+train-seq2seq, decode-seq2seq: the attention seq2seq model of torch_seq2seq.py (Unroll's Seq2Seq
+       twin): a training step on one fixed batch (tok/s of real target tokens), or the decoding
+       latency of one word at batch 1, greedy or beam search (ms/word).
 """
 import json
 import re
@@ -109,6 +112,54 @@ def infer(spec, s):
     }
 
 
+def train_seq2seq(spec, s):
+    import torch_seq2seq as s2s
+
+    net = s2s.build(spec["model"])
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    src, lengths, tgt_in, tgt_out, mask, tokens = s2s.synthetic_batch(spec["model"], spec["B"])
+    losses = []
+
+    def step():
+        opt.zero_grad()
+        loss = net.loss(src, lengths, tgt_in, tgt_out, mask)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+
+    budget = s["budgetS"] * 1e3
+    ms, reps = time_it(step, s["runs"], s["minRuns"], budget, 1, 0, budget / s["runs"])
+    params = s2s.parameter_count(net)
+    return {
+        "unit": "tok/s", "higherIsBetter": True, "samples": [tokens * 1e3 / v for v in ms], "threads": THREADS,
+        "note": f"loss + backward + Adam, {params:,} parameters, {tokens} target tokens per step, {reps} steps per sample",
+        "extra": {"parameters": params, "tokensPerStep": tokens, "firstLoss": losses[0], "lastLoss": losses[-1], "steps": len(losses)},
+    }
+
+
+def decode_seq2seq(spec, s):
+    import torch_seq2seq as s2s
+
+    net = s2s.build(spec["model"])
+    net.eval()
+    n = 10  # source length, as bench/src/cases/decode-seq2seq-unroll.ts
+    src = torch.randint(3, spec["model"]["srcVocab"], (1, n))
+    lengths = torch.tensor([n])
+    checksum = [0]
+
+    def word():
+        checksum[0] += sum(s2s.decode_word(net, src, lengths, spec["beam"], spec["steps"]))
+
+    budget = s["budgetS"] * 1e3
+    ms, reps = time_it(word, s["runs"], s["minRuns"], budget, 2, 500, budget / s["runs"])
+    how = "greedy" if spec["beam"] == 1 else f"beam {spec['beam']}"
+    return {
+        "unit": "ms/word", "higherIsBetter": False, "samples": ms, "threads": THREADS,
+        "note": f"encode {n} ids + {how}, {spec['steps']} steps, {s2s.parameter_count(net):,} parameters, {reps} words per sample",
+        "extra": {"checksum": checksum[0]},
+    }
+
+
 def matmul(spec, s):
     n = spec["n"]
     g = torch.Generator().manual_seed(1)
@@ -147,6 +198,10 @@ def main():
         reply = {"ok": True, "result": train(spec, job["sampling"])}
     elif spec["kind"] == "infer":
         reply = {"ok": True, "result": infer(spec, job["sampling"])}
+    elif spec["kind"] == "train-seq2seq":
+        reply = {"ok": True, "result": train_seq2seq(spec, job["sampling"])}
+    elif spec["kind"] == "decode-seq2seq":
+        reply = {"ok": True, "result": decode_seq2seq(spec, job["sampling"])}
     else:
         reply = {"ok": False, "skipped": f"torch_lstm.py does not run '{spec['kind']}'"}
     reply.setdefault("result", {}).setdefault("extra", {})["torch"] = torch.__version__ if reply["ok"] else None

@@ -24,6 +24,12 @@ async function run(job: ChildJob): Promise<ChildReply> {
       return unroll
         ? (await import('./cases/infer-unroll.js')).inferUnroll(spec.impl, spec.model, spec.tokens, sampling)
         : (await import('./cases/infer-tfjs.js')).inferTfjs(spec.impl, spec.model, spec.tokens, sampling);
+    case 'train-seq2seq':
+      if (!unroll) return { ok: false, skipped: `no ${spec.impl} seq2seq model` };
+      return (await import('./cases/train-seq2seq-unroll.js')).trainSeq2SeqUnroll(spec.impl, spec.model, spec.B, sampling);
+    case 'decode-seq2seq':
+      if (!unroll) return { ok: false, skipped: `no ${spec.impl} seq2seq model` };
+      return (await import('./cases/decode-seq2seq-unroll.js')).decodeSeq2SeqUnroll(spec.impl, spec.model, spec.beam, spec.steps, sampling);
   }
 }
 

@@ -33,4 +33,15 @@ describe('buildPlan', () => {
     expect(ids.some((id) => id.includes('tfjs-cpu') || id.includes('torch') || id.startsWith('matmul'))).toBe(false);
     expect(ids).toContain('infer-lstm1/unroll-native');
   });
+
+  it('runs the seq2seq rows on the fast Unroll backends and torch, with issue #10\'s model', () => {
+    const plan = buildPlan(parseArgs(['--only', 'seq2seq']), all);
+    expect(plan.map((c) => c.id)).toEqual([
+      'train-seq2seq/unroll-native', 'train-seq2seq/torch',
+      'decode-seq2seq-greedy/unroll-native', 'decode-seq2seq-greedy/torch',
+      'decode-seq2seq-beam5/unroll-native', 'decode-seq2seq-beam5/torch',
+    ]);
+    expect(plan[0]!.spec).toMatchObject({ kind: 'train-seq2seq', B: 64, model: { embedding: 128, hidden: 256, srcVocab: 40, tgtVocab: 70 } });
+    expect(plan[4]!.spec).toMatchObject({ kind: 'decode-seq2seq', beam: 5 });
+  });
 });

@@ -5,7 +5,8 @@
  */
 import type { Options } from './args.js';
 import { modelLabel } from './cases/model.js';
-import { type CaseSpec, type Impl, type ModelSpec, type Sampling, TFJS_IMPLS, UNROLL_IMPLS } from './types.js';
+import { seq2seqLabel } from './cases/seq2seq-model.js';
+import { type CaseSpec, type Impl, type ModelSpec, type Sampling, type Seq2SeqSpec, TFJS_IMPLS, UNROLL_IMPLS } from './types.js';
 
 export interface Config {
   /** Stable id for --only / --skip, e.g. "train-lstm2/tfjs-wasm". */
@@ -21,6 +22,14 @@ export const HIDDEN = 256;
 export const SEQ_T = 64;
 export const BATCH = 32;
 export const SAMPLE_TOKENS = 100;
+
+/** Issue #10's seq2seq model: embedding 128, LSTM 256, additive attention; cmudict-like vocabularies. */
+export const SEQ2SEQ: Seq2SeqSpec = { srcVocab: 40, tgtVocab: 70, embedding: 128, hidden: 256 };
+export const SEQ2SEQ_BATCH = 64;
+/** Decoding steps per word (no eos: untrained weights do the same work everywhere). */
+export const DECODE_STEPS = 10;
+/** Seq2seq implementations: the fast Unroll backends against PyTorch (no tfjs model of it). */
+const SEQ2SEQ_IMPLS: readonly Impl[] = ['unroll-wasm', 'unroll-native', 'torch'];
 
 const lstm1: ModelSpec = { cell: 'lstm', layers: 1, vocab: VOCAB, hidden: HIDDEN };
 const lstm2: ModelSpec = { ...lstm1, layers: 2 };
@@ -68,6 +77,24 @@ export function buildPlan(o: Options, available: readonly Impl[]): Config[] {
       spec: { kind: 'infer', impl, model: lstm1, tokens: SAMPLE_TOKENS },
       sampling: inferSampling,
     });
+  }
+  for (const impl of SEQ2SEQ_IMPLS.filter(has)) {
+    out.push({
+      id: `train-seq2seq/${impl}`,
+      group: `train ${seq2seqLabel(SEQ2SEQ)} B=${SEQ2SEQ_BATCH}`,
+      spec: { kind: 'train-seq2seq', impl, model: SEQ2SEQ, B: SEQ2SEQ_BATCH },
+      sampling: trainSampling,
+    });
+  }
+  for (const beam of [1, 5]) {
+    for (const impl of SEQ2SEQ_IMPLS.filter(has)) {
+      out.push({
+        id: `decode-seq2seq-${beam === 1 ? 'greedy' : `beam${beam}`}/${impl}`,
+        group: `decode seq2seq ${beam === 1 ? 'greedy' : `beam ${beam}`}, batch 1, ${DECODE_STEPS} steps`,
+        spec: { kind: 'decode-seq2seq', impl, model: SEQ2SEQ, beam, steps: DECODE_STEPS },
+        sampling: inferSampling,
+      });
+    }
   }
   const match = (id: string, pats: string[]): boolean => pats.some((p) => id.includes(p));
   return out.filter((c) => (o.only.length === 0 || match(c.id, o.only)) && !match(c.id, o.skip));

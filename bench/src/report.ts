@@ -1,7 +1,7 @@
 /**
  * The results table (printed, and written to BENCHMARKS.md): median, min–max and speed ratios.
  * A ratio is a speed ratio, > 1 meaning faster than the peer: value / peer for throughputs
- * (GFLOP/s, tok/s), peer / value for latencies (ms/tok).
+ * (GFLOP/s, tok/s), peer / value for latencies (ms/tok, ms/word).
  */
 import type { Environment } from './env.js';
 import { median } from './timing.js';
@@ -113,7 +113,7 @@ what is measured: [bench/README.md](bench/README.md).
 
 Each configuration ran in its own process. "n" is the number of timed samples (after warm-up);
 "median" and "min–max" are over those samples. Ratios are speed ratios, above 1 meaning faster than
-the peer named: value / peer for GFLOP/s and tok/s, peer / value for ms/tok. "vs best tfjs" compares
+the peer named: value / peer for GFLOP/s and tok/s, peer / value for ms/tok and ms/word. "vs best tfjs" compares
 with the faster of tfjs-cpu and tfjs-wasm for that benchmark.
 
 ${resultsTable(r.rows)}

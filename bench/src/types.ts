@@ -18,11 +18,27 @@ export interface ModelSpec {
   hidden: number;
 }
 
+/**
+ * The attention seq2seq model of issue #10: embedding E, one-layer LSTM encoder of width H,
+ * LSTMCell decoder of width H with additive (Bahdanau) attention of width H, Luong's attentional
+ * layer and input feeding, vocabularies like cmudict's (letters in, phonemes out).
+ */
+export interface Seq2SeqSpec {
+  srcVocab: number;
+  tgtVocab: number;
+  embedding: number;
+  hidden: number;
+}
+
 /** One configuration: what a single child process measures. */
 export type CaseSpec =
   | { kind: 'matmul'; impl: Impl; n: number }
   | { kind: 'train'; impl: Impl; model: ModelSpec; T: number; B: number }
-  | { kind: 'infer'; impl: Impl; model: ModelSpec; tokens: number };
+  | { kind: 'infer'; impl: Impl; model: ModelSpec; tokens: number }
+  /** Training steps on one fixed synthetic batch of B pairs (lengths 8-12 both sides). */
+  | { kind: 'train-seq2seq'; impl: Impl; model: Seq2SeqSpec; B: number }
+  /** Batch-1 decoding of one source word, `steps` tokens (no eos), greedy (beam 1) or beam search. */
+  | { kind: 'decode-seq2seq'; impl: Impl; model: Seq2SeqSpec; beam: number; steps: number };
 
 /** How long and how often a child measures. */
 export interface Sampling {
@@ -42,7 +58,7 @@ export interface ChildJob {
 
 /** What a case measured. `samples` are in `unit`; `higherIsBetter` tells how to rank them. */
 export interface Measurement {
-  unit: 'GFLOP/s' | 'tok/s' | 'ms/tok';
+  unit: 'GFLOP/s' | 'tok/s' | 'ms/tok' | 'ms/word';
   higherIsBetter: boolean;
   samples: number[];
   /** Threads the implementation computes with (1 unless it says otherwise). */
