@@ -38,12 +38,20 @@ const FLAG_CASES: Record<(typeof LIBRARY_TRAIN_FLAGS)[number], [string[], TrainO
   lr: [['--lr', '0.02'], { lr: 0.02 }],
   clip: [['--clip', '0.05'], { clip: 0.05 }],
   seed: [['--seed', '7'], { seed: 7 }],
+  embed: [['--embed', '5'], { model: { embed: 5 } }],
+  dropout: [['--layers', '2', '--dropout', '0.5'], { model: { layers: 2, dropout: 0.5 } }],
+  optimizer: [['--optimizer', 'sgd'], { optimizer: 'sgd' }],
+  lrDecay: [['--lr-decay', '0.5', '--decay-every', '1'], { lrDecay: 0.5, decayEvery: 1 }],
+  decayEvery: [['--decay-every', '1'], { decayEvery: 1 }],
 };
 
 describe('trainOptionsFromFlags', () => {
   it('maps every library flag to its CharLMTrainer.create option', async () => {
     const flags = await parseFlags(['--cell', 'rnn', '--hidden', '12', '--layers', '3', '--seq', '10', '--batch', '5', '--lr', '0.02', '--clip', '0.25', '--seed', '7']);
-    expect(trainOptionsFromFlags(flags)).toEqual({ seq: 10, batch: 5, lr: 0.02, clip: 0.25, seed: 7, model: { cell: 'rnn', hidden: 12, layers: 3 } });
+    expect(trainOptionsFromFlags(flags)).toEqual({
+      seq: 10, batch: 5, lr: 0.02, clip: 0.25, seed: 7, optimizer: undefined, lrDecay: undefined, decayEvery: undefined,
+      model: { cell: 'rnn', hidden: 12, layers: 3, embed: undefined, dropout: undefined },
+    });
   });
 
   it('leaves absent flags undefined, so the library defaults hold', async () => {
@@ -60,7 +68,7 @@ describe('trainOptionsFromFlags', () => {
       expect(fromCli.config).toEqual(fromLibrary.config);
       expect(fromCli.config).not.toEqual(base.config); // the flag changed something
       expect(weights(fromCli)).toEqual(weights(fromLibrary));
-      if (flag === 'clip' || flag === 'seed' || flag === 'lr') expect(weights(fromCli)).not.toEqual(weights(base));
+      if (['clip', 'seed', 'lr', 'embed', 'optimizer', 'lrDecay'].includes(flag)) expect(weights(fromCli)).not.toEqual(weights(base));
     });
   }
 });
