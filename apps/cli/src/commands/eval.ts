@@ -1,7 +1,9 @@
 import { loadMobyDick, readTextCorpus } from '@unroll/datasets';
-import { evaluate, loadCharLM, splitTrainVal } from '@unroll/tasks';
+import { checkpointType, evaluate, loadCharLM, splitTrainVal, TRANSLATE_TYPE } from '@unroll/tasks';
 import { Command } from 'commander';
-import { printJson, withCheckpoint } from '../io.js';
+import { oneOf, positiveInt } from '../args.js';
+import { printJson, readCheckpointFile, withCheckpoint } from '../io.js';
+import { type EvalTranslateFlags, evalTranslate } from './eval-translate.js';
 
 /** `unroll eval CKPT`: bits per character on a text. */
 export function evalCommand(): Command {
@@ -10,7 +12,12 @@ export function evalCommand(): Command {
     .argument('<ckpt>', 'checkpoint written by `unroll train charlm`')
     .option('--data <file>', 'UTF-8 text file to score (whole file)')
     .option('--json', 'print the metrics as JSON')
-    .action(async (ckpt: string, flags: { data?: string; json?: boolean }) => {
+    .option('--split <name>', 'translate: the split to score, val (default) or test', oneOf('val', 'test'))
+    .option('--beam <n>', 'translate: beam width (1: greedy, the default)', positiveInt)
+    .option('--limit <n>', 'translate: score the first n examples of the split only', positiveInt)
+    .option('--print', 'translate: print source, output and references of each example first')
+    .action(async (ckpt: string, flags: { data?: string; json?: boolean } & EvalTranslateFlags) => {
+      if (isTranslate(await readCheckpointFile(ckpt))) return evalTranslate(ckpt, flags);
       const { model, vocab, meta } = await withCheckpoint(ckpt, loadCharLM);
       let ids: Int32Array;
       if (flags.data) ids = vocab.encode(await readTextCorpus(flags.data));
@@ -24,4 +31,13 @@ export function evalCommand(): Command {
         if (unknown > 0) process.stdout.write(`(${unknown} characters were not in the training vocabulary of ${vocab.size} and scored as unknown)\n`);
       }
     });
+}
+
+/** True for a translate checkpoint (anything unreadable falls through to the char model's errors). */
+function isTranslate(bytes: Uint8Array): boolean {
+  try {
+    return checkpointType(bytes).type === TRANSLATE_TYPE;
+  } catch {
+    return false;
+  }
 }

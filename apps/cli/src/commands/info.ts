@@ -1,6 +1,6 @@
-import { readCharLMCheckpoint } from '@unroll/tasks';
+import { checkpointType, readCharLMCheckpoint, TRANSLATE_TYPE, translateTask } from '@unroll/tasks';
 import { Command } from 'commander';
-import { printJson, withCheckpoint } from '../io.js';
+import { printJson, readCheckpointFile, withCheckpoint } from '../io.js';
 
 /** `unroll info CKPT`: config, parameter count and training history. */
 export function infoCommand(): Command {
@@ -9,6 +9,12 @@ export function infoCommand(): Command {
     .argument('<ckpt>', 'checkpoint written by `unroll train charlm`')
     .option('--json', 'print as JSON')
     .action(async (ckpt: string, flags: { json?: boolean }) => {
+      const bytes = await readCheckpointFile(ckpt);
+      if (withCheckpointType(bytes) === TRANSLATE_TYPE) {
+        const info = await withCheckpoint(ckpt, translateTask.describe);
+        process.stdout.write(flags.json ? `${JSON.stringify(info)}\n` : `${JSON.stringify(info, null, 2)}\n`);
+        return;
+      }
       const { meta, decoded } = await withCheckpoint(ckpt, readCharLMCheckpoint);
       const parameters = Object.values(decoded.modelState).reduce((n, t) => n + t.size, 0);
       const withVal = meta.history.filter((h) => h.valLoss !== undefined);
@@ -40,4 +46,13 @@ export function infoCommand(): Command {
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/** The task type a checkpoint names (undefined when it is unreadable: the char model's path reports that). */
+function withCheckpointType(bytes: Uint8Array): string | undefined {
+  try {
+    return checkpointType(bytes).type;
+  } catch {
+    return undefined;
+  }
 }
