@@ -119,6 +119,21 @@ describe('unroll train translate / translate / eval', () => {
     expect(result.bleu).toBeGreaterThan(0.5);
   }, 60_000);
 
+  it('info describes the checkpoint; --resume continues its run on its data', async () => {
+    const ckpt2 = join(dir, 'resumed.safetensors');
+    const [info, resumed] = await Promise.all([
+      unroll(['info', ckpt, '--json']),
+      unroll(['train', 'translate', '--resume', ckpt, '--steps', '10', '--out', ckpt2, '--json']),
+    ]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ type: 'translate', steps: 150, config: { hiddenSize: 32 } });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ steps: 160 });
+    const m = loadTranslate(new Uint8Array(readFileSync(ckpt2)));
+    expect(m.step).toBe(160);
+    expect(m.config).toEqual(loadTranslate(new Uint8Array(readFileSync(ckpt))).config);
+  }, 60_000);
+
   it('bad input: one unroll: line naming the flag, the text or the file', async () => {
     const [beam0, empty, badTsv, other, evalOther] = await Promise.all([
       unroll(['translate', ckpt, 'one', '--beam', '0']),
