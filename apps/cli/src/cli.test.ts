@@ -4,7 +4,7 @@
  * share one trained checkpoint and run independent spawns two at a time.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,8 +93,11 @@ describe('unroll CLI', () => {
     const r = await unroll(['train', 'charlm', '--data', data, '--steps', '20', '--hidden', '16', '--seq', '16', '--batch', '4', '--eval-every', '10', '--out', ckpt, '--json']);
     expect(r.stderr).toBe(`${SIGINT_READY_LINE}\n`); // the only line on stderr
     expect(r.code).toBe(0);
-    expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
-    const summary = JSON.parse(r.stdout) as Record<string, unknown>;
+    // one record per validated (and every 50th) step, then the summary
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.slice(0, -1).map((l) => l.step)).toEqual([10, 20]);
+    for (const rec of lines.slice(0, -1)) for (const k of ['loss', 'lr', 'tokensPerSec', 'gradNorm', 'valLoss', 'valBitsPerChar']) expect(Number.isFinite(rec[k] as number), k).toBe(true);
+    const summary = lines.at(-1)!;
     expect(summary.steps).toBe(20);
     expect(summary.tokens).toBe(20 * 16 * 4);
     expect(summary.checkpoint).toBe(ckpt);
@@ -269,7 +272,7 @@ describe('unroll CLI', () => {
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 
-  it('Ctrl-C stops training, saves the checkpoint and exits 0', async () => {
+  it('Ctrl-C stops training, saves the checkpoint and exits 130', async () => {
     const out = join(dir, 'interrupted.ckpt');
     const child = spawn(process.execPath, ['--conditions=unroll-source', '--import', TSX, CLI,
       'train', 'charlm', '--data', data, '--minutes', '5', '--hidden', '16', '--seq', '16', '--batch', '4', '--sample-every', '1', '--out', out], {
@@ -298,7 +301,7 @@ describe('unroll CLI', () => {
     const { code, signal } = await exited;
     clearTimeout(killer);
     expect(signal, `stdout: ${stdout}\nstderr: ${stderr}`).toBeNull();
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(130);
     expect(stdout).toMatch(/^training a 1-layer LSTM/);
     expect(stdout.split('\n')[0]).toMatch(new RegExp(`, ${BACKEND} backend$`)); // the backend under test
     expect(stdout).toMatch(/interrupted: step \d+/);
@@ -309,4 +312,213 @@ describe('unroll CLI', () => {
     expect(stdout).toContain(`interrupted: step ${meta.step},`);
     expect(stderr).toBe(`${SIGINT_READY_LINE}\n`);
   }, 60_000);
+});
+
+/** Spawns the CLI with piped stdio; `ready` resolves once stderr has the ready line and stdout holds `until` (when given). */
+function spawnUnroll(args: string[], until?: string) {
+  const child = spawn(process.execPath, ['--conditions=unroll-source', '--import', TSX, CLI, ...args], {
+    cwd: dir, env: { ...process.env, UNROLL_BACKEND: BACKEND, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const seen = { stdout: '', stderr: '' };
+  const handler = new Promise<void>((ok) => child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    seen.stderr += d;
+    if (seen.stderr.split('\n').includes(SIGINT_READY_LINE)) ok();
+  }));
+  const printed = new Promise<void>((ok) => child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    seen.stdout += d;
+    if (until === undefined || seen.stdout.includes(until)) ok();
+  }));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 50_000); // a failure bound only
+  void exited.then(() => clearTimeout(killer));
+  const ready = Promise.race([Promise.all([handler, printed]).then(() => true), exited.then(() => false)]);
+  return { child, seen, ready, exited };
+}
+
+/** Only the ready line and one `unroll:` error line on stderr, no stack trace. */
+function expectReadyThenError(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trimEnd().split('\n').filter((l) => l !== SIGINT_READY_LINE);
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^unroll: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
+}
+
+/** Rewrites a safetensors file's header JSON text (the tensor bytes stay where they are). */
+function rewriteHeader(bytes: Uint8Array, edit: (header: string) => string): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  const header = new TextEncoder().encode(edit(new TextDecoder().decode(bytes.subarray(8, 8 + n))));
+  const out = new Uint8Array(8 + header.length + bytes.length - 8 - n);
+  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+  out.set(header, 8);
+  out.set(bytes.subarray(8 + n), 8 + header.length);
+  return out;
+}
+
+/** A tiny seeded generator for the kill test's moments (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('unroll under faults (issue 16)', () => {
+  const SMALL = ['train', 'charlm', '--hidden', '16', '--seq', '16', '--batch', '4', '--sample-every', '0'];
+
+  it('a bad --out or --log is reported before any work (exit 2, one line)', async () => {
+    const cases: [string[], RegExp][] = [
+      [[...SMALL, '--data', data, '--steps', '2', '--out', join(dir, 'no-such-folder', 'x.st')], /--out .*no-such-folder.*does not exist/],
+      [[...SMALL, '--data', data, '--steps', '2', '--out', dir], /--out .*is a directory/],
+      [[...SMALL, '--data', data, '--steps', '2', '--out', join(dir, 'never.st'), '--log', join(dir, 'nope', 'log.jsonl')], /--log .*nope.*does not exist/],
+      [[...SMALL, '--data', data, '--steps', '2', '--out', join(dir, 'notes.txt')], /--out .*notes\.txt.*already exists.*--force/],
+      [[...SMALL, '--data', data, '--steps', '2', '--out', join(dir, 'never.st'), '--batch', '200', '--seq', '200'], /fox\.txt.*too few for --batch 200 x --seq 200/],
+    ];
+    const results = await inPairs(cases.map(([a]) => a));
+    cases.forEach(([, pattern], k) => {
+      expectOneLineError(results[k]!, pattern, cases[k]![0].join(' '));
+      expect(results[k]!.code).toBe(2);
+      expect(results[k]!.stderr).not.toMatch(/StreamBatcher|splitTrainVal/);
+    });
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('these are notes, not a checkpoint\n');
+    expect(existsSync(join(dir, 'never.st'))).toBe(false);
+  }, 60_000);
+
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`${signal} saves and exits ${code}`, async () => {
+      const out = join(dir, `${signal}.st`);
+      const run = spawnUnroll([...SMALL, '--data', data, '--minutes', '5', '--sample-every', '1', '--out', out], '--- sample at step 1 ---');
+      expect(await run.ready).toBe(true);
+      run.child.kill(signal);
+      const r = await run.exited;
+      expect(r.code, run.seen.stderr).toBe(code);
+      const { meta } = readCharLMCheckpoint(new Uint8Array(readFileSync(out)));
+      expect(run.seen.stdout).toContain(`interrupted: step ${meta.step}, ${signal}`);
+      expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    }, 60_000);
+  }
+
+  it('a second signal during the save does not lose the save', async () => {
+    const out = join(dir, 'twice.st');
+    const run = spawnUnroll([...SMALL, '--data', data, '--minutes', '5', '--sample-every', '1', '--out', out], '--- sample at step 1 ---');
+    expect(await run.ready).toBe(true);
+    run.child.kill('SIGINT');
+    run.child.kill('SIGTERM');
+    const r = await run.exited;
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(130); // the first signal's status
+    expect(readCharLMCheckpoint(new Uint8Array(readFileSync(out))).meta.step).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a closed stdout (| head) ends train and sample quietly after the save, exit 141', async () => {
+    const out = join(dir, 'piped.st');
+    const train = spawnUnroll([...SMALL, '--data', data, '--minutes', '5', '--log-every', '1', '--out', out], 'step 1 ');
+    expect(await train.ready).toBe(true);
+    train.child.stdout.destroy();
+    const t = await train.exited;
+    expect(t.code).toBe(141);
+    expect(train.seen.stderr).toBe(`${SIGINT_READY_LINE}\n`);
+    expect(readCharLMCheckpoint(new Uint8Array(readFileSync(out))).meta.step).toBeGreaterThan(0);
+
+    const sample = spawnUnroll(['sample', ckpt, '--length', '1000000']);
+    await new Promise<void>((ok) => sample.child.stdout.once('data', () => ok()));
+    sample.child.stdout.destroy();
+    const s = await sample.exited;
+    expect(s.code).toBe(141);
+    expect(sample.seen.stderr).toBe('');
+  }, 60_000);
+
+  it('divergence (--lr 1e308 --clip 0) names the step, writes no NaN checkpoint and exits 1', async () => {
+    const out = join(dir, 'diverged.st');
+    const r = await unroll([...SMALL, '--data', data, '--steps', '300', '--lr', '1e308', '--clip', '0', '--out', out]);
+    expect(r.code).toBe(1);
+    expectReadyThenError(r.stderr, /training diverged at step \d+: the (loss|gradient norm) is (NaN|-?Infinity); nothing was saved to '.*diverged\.st'/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('every reader rejects non-finite weights and metadata that disagrees with the tensors, in one line', async () => {
+    const bytes = new Uint8Array(readFileSync(ckpt));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true))))) as Record<string, { data_offsets: number[] }>;
+    const [begin] = header['model.head.bias']?.data_offsets ?? header['head.bias']!.data_offsets;
+    const nan = bytes.slice();
+    const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    new DataView(nan.buffer).setFloat32(8 + n + begin!, Number.NaN, true);
+    writeFileSync(join(dir, 'nan.st'), nan);
+    writeFileSync(join(dir, 'layers.st'), rewriteHeader(bytes, (h) => h.replace(/(\\?"layers\\?":)1\b/, '$13000')));
+    writeFileSync(join(dir, 'hidden.st'), rewriteHeader(bytes, (h) => h.replace(/(\\?"hidden\\?":)16\b/, '$1100000000')));
+    const cases: [string[], RegExp][] = [
+      [['info', join(dir, 'nan.st')], /nan\.st.*not finite/],
+      [['sample', join(dir, 'nan.st')], /nan\.st.*not finite/],
+      [['eval', join(dir, 'nan.st'), '--data', data], /nan\.st.*not finite/],
+      [['info', join(dir, 'layers.st')], /layers\.st.*3000 layers but the file holds weights for 1/],
+      [['sample', join(dir, 'hidden.st')], /hidden\.st.*shape/],
+    ];
+    const results = await inPairs(cases.map(([a]) => a));
+    cases.forEach(([args, pattern], k) => expectOneLineError(results[k]!, pattern, args.join(' ')));
+    const resumed = await unroll(['train', 'charlm', '--sample-every', '0', '--data', data, '--steps', '1', '--resume', join(dir, 'nan.st'), '--out', join(dir, 'nan.st')]);
+    expect(resumed.code).toBe(1);
+    expectOneLineError(resumed, /nan\.st.*not finite/, '--resume of a NaN checkpoint');
+  }, 60_000);
+
+  it('--resume refuses other data unless --force; the same command and seed give the same bytes; --log writes records', async () => {
+    const other = join(dir, 'other.txt');
+    writeFileSync(other, TEXT.replace(/fox/g, 'cat'));
+    const a = join(dir, 'same-a.st');
+    const b = join(dir, 'same-b.st');
+    const log = join(dir, 'run.jsonl');
+    const [ra, rb] = await Promise.all([
+      unroll([...SMALL, '--data', data, '--steps', '6', '--eval-every', '3', '--out', a, '--log', log, '--log-every', '2']),
+      unroll([...SMALL, '--data', data, '--steps', '6', '--eval-every', '3', '--out', b]),
+    ]);
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0);
+    const records = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { step: number; valLoss?: number });
+    expect(records.map((r) => r.step)).toEqual([2, 3, 4, 6]);
+    expect(records.filter((r) => r.valLoss !== undefined).map((r) => r.step)).toEqual([3, 6]);
+
+    const RESUME = ['train', 'charlm', '--sample-every', '0'];
+    const refused = await unroll([...RESUME, '--data', other, '--steps', '1', '--resume', a, '--out', a]);
+    expect(refused.code).toBe(2);
+    expectOneLineError(refused, /--resume .*same-a\.st.*other data.*--force/, 'resume on other data');
+    expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0); // untouched
+    const forced = await unroll([...RESUME, '--data', other, '--steps', '1', '--resume', a, '--out', a, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readCharLMCheckpoint(new Uint8Array(readFileSync(a))).meta.step).toBe(7);
+  }, 60_000);
+
+  it('sample: --temperature 0 points to --argmax, --argmax with --temperature is refused, an unknown prime warns', async () => {
+    const [zero, both, prime] = await inPairs([
+      ['sample', ckpt, '--temperature', '0'],
+      ['sample', ckpt, '--argmax', '--temperature', '2'],
+      ['sample', ckpt, '--prime', 'Zé ', '--length', '3'],
+    ]);
+    expectOneLineError(zero!, /--temperature.*--argmax/, '--temperature 0');
+    expectOneLineError(both!, /--argmax.*--temperature/, '--argmax --temperature 2');
+    expect(prime!.code).toBe(0);
+    expect(prime!.stderr).toMatch(/^unroll: warning: 2 characters of --prime are not in the model's vocabulary/);
+  }, 60_000);
+
+  it('killed at random moments (seeded, 20 times), the next run finds a good checkpoint and leaves no temporary file', async () => {
+    const out = join(dir, 'killed.st');
+    const random = seeded(16);
+    for (let k = 0; k < 20; k++) {
+      const resume = existsSync(out) ? ['--resume', out] : [];
+      const run = spawnUnroll([...SMALL, '--data', data, '--minutes', '5', '--save-every', '1', '--keep', '2', '--out', out, ...resume]);
+      expect(await run.ready).toBe(true);
+      await new Promise((ok) => setTimeout(ok, Math.floor(random() * 400))); // the random moment to kill at
+      run.child.kill('SIGKILL');
+      await run.exited;
+      if (existsSync(out)) expect(() => readCharLMCheckpoint(new Uint8Array(readFileSync(out)))).not.toThrow();
+    }
+    const last = await unroll([...SMALL, '--data', data, '--steps', '1', '--save-every', '1', '--out', out, ...(existsSync(out) ? ['--resume', out] : [])]);
+    expect(last.code, last.stderr).toBe(0);
+    expect(readCharLMCheckpoint(new Uint8Array(readFileSync(out))).meta.step).toBeGreaterThan(0);
+    expect(readdirSync(dir).filter((f) => f.startsWith('killed.st.tmp-'))).toEqual([]);
+  }, 120_000);
 });
