@@ -18,6 +18,7 @@ export function infoCommand(): Command {
       const { meta, decoded } = await withCheckpoint(ckpt, readCharLMCheckpoint);
       const parameters = Object.values(decoded.modelState).reduce((n, t) => n + t.size, 0);
       const withVal = meta.history.filter((h) => h.valLoss !== undefined);
+      const timed = meta.version === 1;
       const info = {
         type: meta.type,
         config: meta.config,
@@ -25,10 +26,11 @@ export function infoCommand(): Command {
         parameters,
         steps: meta.step,
         tokens: meta.tokens,
-        trainingSeconds: Number(meta.seconds.toFixed(1)),
+        // only version 1 files stored timings; later ones keep them out so that a run's bytes repeat
+        ...(timed ? { trainingSeconds: Number(meta.seconds.toFixed(1)) } : {}),
         lastTrainLoss: meta.history.at(-1)?.trainLoss,
         lastValLoss: withVal.at(-1)?.valLoss,
-        validation: withVal.map((h) => ({ step: h.step, seconds: Number(h.seconds.toFixed(1)), valLoss: h.valLoss })),
+        validation: withVal.map((h) => ({ step: h.step, ...(timed ? { seconds: Number(h.seconds.toFixed(1)) } : {}), valLoss: h.valLoss })),
       };
       if (flags.json) {
         printJson(info);
@@ -39,10 +41,10 @@ export function infoCommand(): Command {
         `model: charlm, ${c.model.layers}-layer ${c.model.cell.toUpperCase()}, hidden ${c.model.hidden}, ${c.model.embed > 0 ? `embedding ${c.model.embed}` : 'one-hot input'}, vocabulary ${info.vocabSize}`,
         `parameters: ${parameters.toLocaleString('en')}`,
         `training: seq ${c.seq}, batch ${c.batch}, ${c.optimizer} lr ${c.lr} (x${c.lrDecay} every ${c.decayEvery} steps), clip ${c.clip}, seed ${c.seed}`,
-        `progress: ${meta.step} steps, ${meta.tokens.toLocaleString('en')} tokens, ${info.trainingSeconds} s`,
+        `progress: ${meta.step} steps, ${meta.tokens.toLocaleString('en')} tokens${timed ? `, ${info.trainingSeconds} s` : ''}`,
         `last train loss: ${info.lastTrainLoss?.toFixed(4) ?? '-'} nats/char; last validation loss: ${info.lastValLoss?.toFixed(4) ?? '-'} nats/char`,
-        'validation history (step, seconds, nats/char):',
-        ...info.validation.map((v) => `  ${v.step}\t${v.seconds}\t${v.valLoss!.toFixed(4)}`),
+        `validation history (step, ${timed ? 'seconds, ' : ''}nats/char):`,
+        ...info.validation.map((v) => `  ${v.step}\t${timed ? `${v.seconds}\t` : ''}${v.valLoss!.toFixed(4)}`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
