@@ -1,11 +1,6 @@
-import { evaluateTranslate, loadTranslate, type TranslateExample, type TranslateModel, type TranslateOptions, type TranslateScores, type Translation } from '@unroll/tasks';
+import { evaluateTranslate, loadTranslate, type TranslateScores } from '@unroll/tasks';
 import { printJson, withCheckpoint } from '../io.js';
 import { loadTranslateData } from './train-translate.js';
-
-/** Scores (and outputs) of a model on examples; see `evaluateTranslate`. */
-export function evaluateSplit(m: TranslateModel, examples: readonly TranslateExample[], opts: TranslateOptions): { scores: TranslateScores; outputs: Translation[] } {
-  return evaluateTranslate(m, examples, opts);
-}
 
 const pct = (x: number | undefined): string => `${(100 * (x ?? Number.NaN)).toFixed(2)}%`;
 
@@ -36,7 +31,7 @@ export async function evalTranslate(ckpt: string, flags: EvalTranslateFlags): Pr
   const all = split === 'test' ? splits.test : splits.val;
   const examples = flags.limit === undefined ? all : all.slice(0, flags.limit);
   const beam = flags.beam ?? 1;
-  const { scores, outputs } = evaluateSplit(m, examples, { beam });
+  const { scores, outputs } = evaluateTranslate(m, examples, { beam });
   if (flags.print) {
     const lines = outputs.map((o, i) => `${examples[i]!.source}\t${o.text}\t${examples[i]!.references.join(' | ')}`);
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,11 +1,11 @@
 import { loadCmudict, loadEmojiPairs, readTsvPairs, splitByKey, type TextPair } from '@unroll/datasets';
-import { dataDefaults, loadTranslate, type TranslateConfig, type TranslateExample, TranslateTrainer } from '@unroll/tasks';
+import { dataDefaults, evaluateTranslate, loadTranslate, type TranslateConfig, type TranslateExample, TranslateTrainer } from '@unroll/tasks';
 import { fileStore } from '@unroll/tasks/node';
 import { getBackend } from '@unroll/tensor';
 import { Command, InvalidArgumentError } from 'commander';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../args.js';
 import { printJson, withCheckpoint } from '../io.js';
-import { evaluateSplit, formatScores } from './eval-translate.js';
+import { formatScores } from './eval-translate.js';
 
 /** The named data sets of `--data` (anything else is a TSV file of `source<TAB>target` lines). */
 export const TRANSLATE_DATA = ['cmudict', 'emoji-fr', 'emoji-es', 'emoji-de'] as const;
@@ -81,13 +81,15 @@ async function run(flags: TrainTranslateFlags): Promise<void> {
   const log = (line: string): void => { if (!flags.json) process.stdout.write(`${line}\n`); };
   let trainer: TranslateTrainer;
   let data = flags.data;
+  let splits: Awaited<ReturnType<typeof loadTranslateData>>;
   if (flags.resume) {
     const bytes = await withCheckpoint(flags.resume, (b) => b);
     data = (await withCheckpoint(flags.resume, () => loadTranslate(bytes))).config.data;
-    const splits = await loadTranslateData(data);
-    trainer = await withCheckpoint(flags.resume, () => TranslateTrainer.resume(bytes, limited(splits.train, flags.limit), splits.val));
+    splits = await loadTranslateData(data);
+    const { train, val } = splits;
+    trainer = await withCheckpoint(flags.resume, () => TranslateTrainer.resume(bytes, limited(train, flags.limit), val));
   } else {
-    const splits = await loadTranslateData(data);
+    splits = await loadTranslateData(data);
     trainer = TranslateTrainer.create(limited(splits.train, flags.limit), splits.val, translateConfigFromFlags(flags));
   }
   const c = trainer.config;
@@ -114,7 +116,7 @@ async function run(flags: TrainTranslateFlags): Promise<void> {
     process.off('SIGINT', onSigint);
   }
   const val = trainer.validate();
-  const { scores } = evaluateSplit(trainer, (await loadTranslateData(data)).val.slice(0, 500), { beam: 1 });
+  const { scores } = evaluateTranslate(trainer, splits.val.slice(0, 500), { beam: 1 });
   const summary = { steps: trainer.step, trainLoss: lastLoss, valLoss: val.loss, valTokenAccuracy: val.tokenAccuracy, valGreedy: scores, checkpoint: flags.out, interrupted: abort.signal.aborted };
   if (flags.json) printJson(summary);
   else {

@@ -29,6 +29,7 @@ export function translateCommand(): Command {
       const [t] = translateTexts(m, [source], { beam: flags.beam ?? 1 });
       if (t!.unknown.length > 0) process.stderr.write(`unroll: note: not in the training vocabulary, read as unknown: ${t!.unknown.map((u) => JSON.stringify(u)).join(', ')}\n`);
       process.stdout.write(`${t!.text}\n`);
+      if (t!.tokens.length === 0) process.stderr.write('unroll: note: the model produced no tokens (an immediate end of sequence)\n');
       if (flags.showAttention) {
         if (!t!.attention) process.stdout.write(`(the model has no attention: it was trained with --attention none)\n`);
         else process.stdout.write(`${attentionHeatmap(t!.sourceTokens, [...t!.tokens, '<eos>'].slice(0, t!.attention.length), t!.attention)}\n`);
