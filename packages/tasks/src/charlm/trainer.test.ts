@@ -344,3 +344,48 @@ describe('charlm on the shared envelope', () => {
     expect(() => t.checkpoint()).toThrow(new RegExp(`by step ${t.stepCount}: a weight is`));
   });
 });
+
+describe('charlm checkpoints checked against their tensors', () => {
+  type Meta = { config: { model: Record<string, number> } };
+  /** The trainer's checkpoint with its metadata edited (the tensors as they are). */
+  function crafted(edit: (meta: Meta) => void, t = CharLMTrainer.create(FOX, SMALL)): Uint8Array {
+    const meta = structuredClone(readCharLMCheckpointRaw(t.checkpoint()));
+    edit(meta);
+    return encodeCheckpoint({ model: t.model, metadata: meta });
+  }
+  function readCharLMCheckpointRaw(bytes: Uint8Array): Meta {
+    return decodeEnvelope(bytes, 'charlm').decoded.metadata as Meta;
+  }
+
+  it('rejects metadata that claims more layers, another hidden size or embedding before building a model', () => {
+    const layers = crafted((m) => { m.config.model.layers = 3000; });
+    const hidden = crafted((m) => { m.config.model.hidden = 1e8; });
+    const embed = crafted((m) => { m.config.model.embed = 4; });
+    for (const read of [readCharLMCheckpoint, loadCharLM, (b: Uint8Array) => CharLMTrainer.resume(b, FOX)]) {
+      expect(() => read(layers)).toThrow(FormatError);
+      expect(() => read(layers)).toThrow(/the metadata says 3000 layers but the file holds weights for 1/);
+      expect(() => read(hidden)).toThrow(/tensor 'rnn\.weight_ih_l0' has shape \[64,\d+\] but the metadata \(hidden 100000000/);
+      expect(() => read(embed)).toThrow(/needs a tensor 'embedding\.weight' that the file lacks/);
+    }
+  });
+
+  it('rejects non-finite weights, naming the tensor', () => {
+    const t = CharLMTrainer.create(FOX, SMALL);
+    const good = t.checkpoint();
+    const bytes = encodeCheckpoint({ model: t.model, metadata: readCharLMCheckpointRaw(good) });
+    expect(() => readCharLMCheckpoint(bytes)).not.toThrow();
+    t.model.head.bias!.data[1] = Number.POSITIVE_INFINITY;
+    const bad = encodeCheckpoint({ model: t.model, metadata: readCharLMCheckpointRaw(good) });
+    for (const read of [readCharLMCheckpoint, loadCharLM, charlmTask.describe]) expect(() => read(bad)).toThrow(/weights are not finite \(tensor 'head\.bias' holds Infinity\)/);
+  });
+
+  it('carries the data fingerprint through a checkpoint and a resume', () => {
+    const t = CharLMTrainer.create(FOX, SMALL);
+    expect(readCharLMCheckpoint(t.checkpoint()).meta.data).toBeUndefined();
+    t.data = { chars: FOX.length, hash: 'sha256:abc' };
+    t.step();
+    const bytes = t.checkpoint();
+    expect(readCharLMCheckpoint(bytes).meta.data).toEqual({ chars: FOX.length, hash: 'sha256:abc' });
+    expect(CharLMTrainer.resume(bytes, FOX).data).toEqual({ chars: FOX.length, hash: 'sha256:abc' });
+  });
+});

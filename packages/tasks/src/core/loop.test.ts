@@ -1,4 +1,4 @@
-import { Linear, SGD } from '@unroll/autograd';
+import { AnomalyError, Linear, SGD } from '@unroll/autograd';
 import { TruncatedBPTT } from '@unroll/cells';
 import { FormatError, Generator, mul, sqrt, sum, tensor } from '@unroll/tensor';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +104,21 @@ describe('TrainingLoop', () => {
     const loop = new TrainingLoop({ model, optimizer: new SGD(model.parameters(), { lr: 0.1 }), nextBatch: () => x, loss: (b) => sqrt(sum(mul(model.forward(b), model.forward(b)))) });
     expect(() => loop.runStep()).toThrow(NonFiniteError);
     expect(() => loop.runStep()).toThrow(/step 1: the gradient norm is NaN/);
+    expect(Array.from(model.weight.data)).toEqual([0, 0]);
+    expect(loop.step).toBe(0);
+  });
+
+  it('with detectAnomaly, names the op whose backward made the gradient non-finite, before the update', () => {
+    const model = new Linear(2, 1);
+    model.weight.data.fill(0);
+    model.bias!.data.fill(0);
+    const x = tensor([[1, 2]]);
+    const loop = new TrainingLoop({
+      model, optimizer: new SGD(model.parameters(), { lr: 0.1 }), nextBatch: () => x, detectAnomaly: true,
+      loss: (b) => sqrt(sum(mul(model.forward(b), model.forward(b)))),
+    });
+    expect(() => loop.runStep()).toThrow(AnomalyError);
+    expect(() => loop.runStep()).toThrow(/'sqrt'/);
     expect(Array.from(model.weight.data)).toEqual([0, 0]);
     expect(loop.step).toBe(0);
   });

@@ -34,6 +34,22 @@ describe('train', () => {
     expect(decodeEnvelope(store.files.get('run.safetensors')!, 'toy').envelope.training.step).toBe(5);
   });
 
+  it('checkpoint.minutes saves when that much time has passed since the last save', async () => {
+    const loop = toyLoop();
+    const store = memoryStore();
+    let now = 0;
+    const saved: number[] = [];
+    await train({
+      loop, budget: { steps: 5 }, clock: () => now,
+      onEvent: (e) => {
+        if (e.type === 'step') now += 30_000; // each step takes half a minute
+        if (e.type === 'checkpoint') saved.push(e.step);
+      },
+      checkpoint: { path: 'run.safetensors', minutes: 1, encode: encoder(loop), store },
+    });
+    expect(saved).toEqual([2, 4, 5]); // every minute, and once at the end
+  });
+
   it('a run through train() equals the same steps taken by hand, and a resumed train() continues it exactly', async () => {
     const byHand = toyLoop();
     for (let i = 0; i < 9; i++) byHand.runStep();
