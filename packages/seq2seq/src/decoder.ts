@@ -1,8 +1,10 @@
 import { Embedding, type LayerOptions, Linear, Module } from '@unroll/autograd';
 import { GRUCell, LSTMCell, RNNCell } from '@unroll/cells';
-import { ArgumentError, concat, type Tensor, tanh, zeros } from '@unroll/tensor';
+import { ArgumentError, concat, permute, stack, Tensor, tanh, zeros } from '@unroll/tensor';
+import { AdditiveAttention } from './attention/additive.js';
 import { createAttention } from './attention/index.js';
 import type { Attention, AttentionKind, AttentionMemory } from './attention/types.js';
+import { fusedAttentionDecoder } from './decoder-fused.js';
 import type { RecurrentCell } from './encoder.js';
 
 /** Options of `Decoder`. */
@@ -96,6 +98,37 @@ export class Decoder extends Module {
   /** The attention memory of a batch of encoder outputs (B,L,K) and its (B,L) mask, or null without attention. */
   prepare(outputs: Tensor, mask: Tensor): AttentionMemory | null {
     return this.attention ? this.attention.prepare(outputs, mask) : null;
+  }
+
+  /**
+   * Teacher-forced decoding of whole target batches: tokens (B,T) int32 fed step by step from
+   * `state` -> the output vectors (T,B,H) and, with attention, the weights (T,B,L), time-major.
+   * An LSTM cell with additive attention and input feeding (the defaults with attention) runs as
+   * one fused autograd node (`fusedAttentionDecoder`); every other decoder runs `step` T times.
+   * Both give the same values and gradients.
+   */
+  teacherForced(tokens: Tensor, state: DecoderState, memory: AttentionMemory | null): { outputs: Tensor; weights?: Tensor } {
+    const [B, T] = tokens.shape as [number, number];
+    const cell = this.cell;
+    const att = this.attention;
+    if (cell instanceof LSTMCell && att instanceof AdditiveAttention && this.inputFeeding && memory && cell.bias_ih && cell.bias_hh) {
+      return fusedAttentionDecoder({
+        emb: this.embedding.forward(permute(tokens, [1, 0])), h0: state.h, c0: state.c!, values: memory.values, keys: memory.keys, mask: memory.mask,
+        weightIh: cell.weight_ih, weightHh: cell.weight_hh, biasIh: cell.bias_ih, biasHh: cell.bias_hh, weightQ: att.W_q.weight, v: att.v.weight, weightC: this.W_c!.weight,
+      });
+    }
+    const outputs: Tensor[] = [];
+    const weights: Tensor[] = [];
+    let s = state;
+    for (let t = 0; t < T; t++) {
+      const col = new Int32Array(B);
+      for (let b = 0; b < B; b++) col[b] = tokens.data[b * T + t]!;
+      const r = this.step(new Tensor(col, [B]), s, memory);
+      s = r.state;
+      outputs.push(r.output);
+      if (r.weights) weights.push(r.weights);
+    }
+    return weights.length > 0 ? { outputs: stack(outputs, 0), weights: stack(weights, 0) } : { outputs: stack(outputs, 0) };
   }
 
   /** One step: previous tokens (B) int32 -> the output vector (B,H), the next state and the attention weights. */

@@ -83,11 +83,14 @@ describe('Seq2Seq', () => {
     att.W_k.forward = (x) => { calls.keys++; return wk(x); };
     att.W_q.forward = (x) => { calls.queries++; return wq(x); };
     model.loss(SRC, SRC_LENGTHS, TGT_IN, TGT_OUT, MASK);
-    expect(calls).toEqual({ keys: 1, queries: 3 });
+    // teacher forcing runs the fused decoder node, which projects the queries itself
+    expect(calls).toEqual({ keys: 1, queries: 0 });
+    model.loss(SRC, SRC_LENGTHS, TGT_IN, TGT_OUT, MASK, { teacherForcing: 0.5 }); // step by step: 3 queries
+    expect(calls).toEqual({ keys: 2, queries: 3 });
     const { model: sm, init } = model.stepModel(SRC, SRC_LENGTHS);
     let state = init;
     for (let t = 0; t < 4; t++) state = sm.step(Int32Array.from([1, 1]), state).state;
-    expect(calls).toEqual({ keys: 2, queries: 7 });
+    expect(calls).toEqual({ keys: 3, queries: 7 });
   });
 
   it('select reorders and duplicates state rows (beam search)', () => {

@@ -1,6 +1,6 @@
 import { type LayerOptions, Module, noGrad } from '@unroll/autograd';
 import {
-  ArgumentError, argmax, type DType, formatShape, Generator, indexSelect, ShapeError, stack, Tensor,
+  ArgumentError, argmax, type DType, formatShape, Generator, indexSelect, permute, ShapeError, stack, Tensor,
 } from '@unroll/tensor';
 import { sourceMask } from './attention/mask.js';
 import type { AttentionKind, AttentionMemory } from './attention/types.js';
@@ -130,6 +130,12 @@ export class Seq2Seq extends Module {
     checkTarget('tgtIn', tgtIn, B);
     const T = tgtIn.shape[1]!;
     let state = this.encode(src, srcLengths);
+    if (ratio === 1) {
+      // teacher forcing: the whole target in one call (one fused node where the decoder has one)
+      const r = this.decoder.teacherForced(tgtIn, state, state.memory); // (T,B,H), (T,B,L)
+      const logits = permute(this.decoder.out.forward(r.outputs), [1, 0, 2]); // (B,T,V)
+      return r.weights ? { logits, attention: permute(r.weights, [1, 0, 2]) } : { logits };
+    }
     const gen = opts.generator ?? this.generator;
     const outputs: Tensor[] = [];
     const weights: Tensor[] = [];

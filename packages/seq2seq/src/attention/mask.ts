@@ -2,7 +2,7 @@ import { ArgumentError, type DType, formatShape, matmul, mul, reshape, ShapeErro
 import type { AttentionMemory, AttentionResult } from './types.js';
 
 /** Added in place of the scores of padded positions before the softmax (finite: no inf - inf). */
-const PAD_SCORE = -1e9;
+export const PAD_SCORE = -1e9;
 
 /**
  * The (B,L) padding mask of a batch of sources: 1 where l < lengths[b], else 0.
