@@ -17,7 +17,7 @@ export interface PairBatch {
   tokens: number;
 }
 
-/** Pads rows of ids into a (B,T) int32 tensor and a float32 mask. */
+/** Pads rows of ids into a (B,T) int32 tensor and a float32 mask. @example `padRows([Int32Array.of(4, 5), Int32Array.of(6)], 0).ids.toArray() // [[4, 5], [6, 0]]` */
 export function padRows(rows: readonly Int32Array[], pad: number): { ids: Tensor; mask: Tensor; lengths: Int32Array } {
   const B = rows.length;
   const T = Math.max(1, ...rows.map((r) => r.length));
@@ -30,7 +30,7 @@ export function padRows(rows: readonly Int32Array[], pad: number): { ids: Tensor
   return { ids: new Tensor(ids, [B, T]), mask: new Tensor(mask, [B, T]), lengths: Int32Array.from(rows, (r) => r.length) };
 }
 
-/** The teacher-forcing tensors of a list of pairs. */
+/** The teacher-forcing tensors of a list of pairs (tgtIn = bos + target, tgtOut = target + eos). @example `pairBatch(encoded.slice(0, 8), { pad: 0, bos: 1, eos: 2 }).tgtMask // (8,T)` */
 export function pairBatch(pairs: readonly EncodedExample[], ids: { pad: number; bos: number; eos: number }): PairBatch {
   const src = padRows(pairs.map((p) => p.source), ids.pad);
   const tin = padRows(pairs.map((p) => Int32Array.of(ids.bos, ...p.target)), ids.pad);

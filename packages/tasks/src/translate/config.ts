@@ -42,14 +42,14 @@ export interface TranslateConfig {
   valLimit: number;
 }
 
-/** Defaults: a 1-layer LSTM encoder-decoder (embedding 64, hidden 128) with additive attention, Adam 3e-3, batch 64. */
+/** Defaults: a 1-layer LSTM encoder-decoder (embedding 64, hidden 128) with additive attention, Adam 3e-3, batch 64. @example `DEFAULT_TRANSLATE_CONFIG.attention // 'additive'` */
 export const DEFAULT_TRANSLATE_CONFIG: TranslateConfig = {
   data: 'pairs', source: 'word', target: 'word', metric: 'bleu', minFreq: 1, maxSize: 50_000,
   attention: 'additive', embeddingSize: 64, hiddenSize: 128, cell: 'lstm', layers: 1, bidirectional: false,
   batch: 64, lr: 3e-3, clip: 1, labelSmoothing: 0, warmup: 100, totalSteps: 0, seed: 0, validateEvery: 200, valLimit: 500,
 };
 
-/** The tokenisation and metric of the named data sets: cmudict (characters -> phonemes), anything else words -> words with BLEU. */
+/** The tokenisation and metric of the named data sets: cmudict (characters -> phonemes), anything else words -> words with BLEU. @example `dataDefaults('cmudict') // { data: 'cmudict', source: 'char', target: 'space', metric: 'phonemes' }` */
 export function dataDefaults(data: string): Pick<TranslateConfig, 'data' | 'source' | 'target' | 'metric'> {
   return data === 'cmudict' ? { data, source: 'char', target: 'space', metric: 'phonemes' } : { data, source: 'word', target: 'word', metric: 'bleu' };
 }

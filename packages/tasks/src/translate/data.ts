@@ -12,14 +12,14 @@ export interface TranslateExample {
   references: string[];
 }
 
-/** The tokeniser of a side: `char`, `word` (lower-cased words and punctuation) or `space` (whitespace split, as written). */
+/** The tokeniser of a side: `char`, `word` (lower-cased words and punctuation) or `space` (whitespace split, as written). @example `tokenizerFor('space').tokenize('HH AH0') // ['HH', 'AH0']` */
 export function tokenizerFor(kind: TranslateTokens): Tokenizer {
   if (kind === 'char') return charTokenizer();
   if (kind === 'word') return wordTokenizer({ lowercase: true });
   return identityTokenizer();
 }
 
-/** Checks a list of examples (non-empty, each with a source and at least one reference). */
+/** Checks a list of examples (non-empty, each with a source and at least one reference): ArgumentError naming the first bad one. @example `checkExamples('train', [{ source: 'a', references: [] }]) // throws` */
 export function checkExamples(where: string, examples: readonly TranslateExample[]): void {
   if (!Array.isArray(examples) || examples.length === 0) throw new ArgumentError(`${where}: no examples`);
   examples.forEach((e, i) => {
@@ -56,7 +56,7 @@ export interface EncodedExample {
   target: Int32Array;
 }
 
-/** Encodes the examples (the first reference as target); examples whose source or target has no tokens are dropped. */
+/** Encodes the examples (the first reference as target); examples whose source or target has no tokens are dropped. @example `encodeExamples(train, source, target)[0] // { source: Int32Array, target: Int32Array }` */
 export function encodeExamples(examples: readonly TranslateExample[], source: Vocabulary, target: Vocabulary): EncodedExample[] {
   const out: EncodedExample[] = [];
   for (const e of examples) {

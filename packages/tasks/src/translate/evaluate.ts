@@ -89,7 +89,7 @@ function attentionRows(a: Tensor, len: number): number[][] {
   return Array.from({ length: T }, (_, t) => Array.from(a.data.subarray(t * L, t * L + len)));
 }
 
-/** `AH0` -> `AH`: the ARPAbet stress digit removed (the same rule as `stripStress` in @unroll/datasets). */
+/** `AH0` -> `AH`: the ARPAbet stress digit removed (the same rule as `stripStress` in @unroll/datasets, which this browser-safe package cannot import). @example `withoutStress(['HH', 'AH0']) // ['HH', 'AH']` */
 export function withoutStress(tokens: readonly string[]): string[] {
   return tokens.map((t) => t.replace(/[012]$/, ''));
 }

@@ -10,8 +10,9 @@ import { type PairBatch, PairBatcher, pairBatch } from './batches.js';
 import { resolveTranslateConfig, type TranslateConfig } from './config.js';
 import { buildTranslateVocabularies, checkExamples, type EncodedExample, encodeExamples, type TranslateExample } from './data.js';
 
-/** The checkpoint type and version of the translate task. */
+/** The checkpoint type of the translate task. @example `checkpointType(bytes).type === TRANSLATE_TYPE` */
 export const TRANSLATE_TYPE = 'translate';
+/** The translate checkpoint version. @example `decodeEnvelope(bytes, TRANSLATE_TYPE).envelope.version // 1` */
 export const TRANSLATE_CHECKPOINT_VERSION = 1;
 
 /** A trained model with its vocabularies and config (what `loadTranslate` returns). */
@@ -28,7 +29,7 @@ export interface TranslateValidation {
   tokenAccuracy: number;
 }
 
-/** The Seq2Seq model a config describes. */
+/** The Seq2Seq model a config describes (seeded by `config.seed`). @example `translateModel(resolveTranslateConfig({ attention: 'dot' }), source, target)` */
 export function translateModel(config: TranslateConfig, source: Vocabulary, target: Vocabulary): Seq2Seq {
   return new Seq2Seq({
     srcVocabSize: source.size, tgtVocabSize: target.size, embeddingSize: config.embeddingSize, hiddenSize: config.hiddenSize,
