@@ -80,6 +80,27 @@ describe('CharLMTrainer', () => {
     expect(t.currentLr()).toBe(0.0025);
   });
 
+  it('follows a cosine schedule with warm-up tied to totalSteps, and resumes on it exactly', () => {
+    const opts = { ...SMALL, lr: 0.01, schedule: 'cosine' as const, warmup: 2, minLr: 0.001, totalSteps: 10 };
+    const t = CharLMTrainer.create(FOX, opts);
+    const lrs: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      lrs.push(t.optimizer.lr);
+      t.step();
+    }
+    expect(lrs[0]).toBeCloseTo(0.005, 12); // warm-up: 1/2 of the rate, then the full rate
+    expect(lrs[1]).toBeCloseTo(0.01, 12);
+    for (let i = 2; i < 9; i++) expect(lrs[i + 1]!).toBeLessThan(lrs[i]!); // then decays
+    expect(t.optimizer.lr).toBeCloseTo(0.001, 12); // minLr at totalSteps
+    // an interrupted run resumes on the same schedule
+    const a = CharLMTrainer.create(FOX, opts);
+    for (let i = 0; i < 4; i++) a.step();
+    const b = CharLMTrainer.resume(a.checkpoint(), FOX);
+    for (let i = 0; i < 6; i++) b.step();
+    expectBitwiseEqual(snapshot(b), snapshot(t));
+    expect(() => CharLMTrainer.create(FOX, { ...SMALL, schedule: 'wavy' as 'cosine' })).toThrow(/schedule must be/);
+  });
+
   /** Runs `steps` steps, calling `seen` just before each optimizer update (gradients final, lr set). */
   function watchUpdates(t: CharLMTrainer, steps: number, seen: () => void): { gradNorm: number }[] {
     const update = t.optimizer.step.bind(t.optimizer);

@@ -1,9 +1,10 @@
-import { Adagrad, Adam, crossEntropy, type DecodedCheckpoint, type Optimizer, RMSprop, restoreCheckpoint, SGD, StepLR } from '@unroll/autograd';
+import { Adagrad, Adam, crossEntropy, type DecodedCheckpoint, type Optimizer, RMSprop, restoreCheckpoint, type Scheduler, SGD } from '@unroll/autograd';
 import { TruncatedBPTT } from '@unroll/cells';
 import { ArgumentError, checkPositiveInt, FormatError, Generator } from '@unroll/tensor';
 import { checkpointType, decodeEnvelope, encodeEnvelope } from '../core/envelope.js';
 import { type CarriedJSON, TrainingLoop } from '../core/loop.js';
 import type { TaskEntry } from '../core/registry.js';
+import { createSchedule } from '../core/schedule.js';
 import { type StreamBatch, StreamBatcher, splitTrainVal } from './batches.js';
 import { evaluate, type LMMetrics } from './metrics.js';
 import { CharLM, type CharLMConfig, validateCharLMConfig } from './model.js';
@@ -23,6 +24,18 @@ export interface TrainConfig {
   clip: number;
   seed: number;
   valFraction: number;
+  /**
+   * The learning-rate schedule (absent: `step`, the `lrDecay` every `decayEvery` steps above).
+   * `cosine` and `linear` decay to `minLr` by `totalSteps` (0: by the elapsed fraction of a
+   * minutes budget, which `train()` tells the schedule).
+   */
+  schedule?: 'step' | 'cosine' | 'linear' | 'constant';
+  /** Linear warm-up steps before the schedule (default 0). */
+  warmup?: number;
+  /** The rate `cosine` and `linear` end at (default 0). */
+  minLr?: number;
+  /** The run's total steps, for `cosine` and `linear` (0 or absent: tied to a minutes budget). */
+  totalSteps?: number;
 }
 
 /** Defaults: a one-layer LSTM trained with Adam on 64-step chunks of 32 streams. */
@@ -90,6 +103,10 @@ function checkTrainConfig(c: TrainConfig): void {
   if (!(c.lr > 0 && Number.isFinite(c.lr))) throw new ArgumentError(`charlm: learning rate must be a positive number, got ${c.lr}`);
   if (!(c.lrDecay > 0 && c.lrDecay <= 1)) throw new ArgumentError(`charlm: lrDecay must be in (0, 1], got ${c.lrDecay}`);
   if (!(c.clip >= 0 && Number.isFinite(c.clip))) throw new ArgumentError(`charlm: clip must be a non-negative number, got ${c.clip}`);
+  if (c.schedule !== undefined && !['step', 'cosine', 'linear', 'constant'].includes(c.schedule)) throw new ArgumentError(`charlm: schedule must be step, cosine, linear or constant, got '${c.schedule}'`);
+  if (c.warmup !== undefined && !(Number.isSafeInteger(c.warmup) && c.warmup >= 0)) throw new ArgumentError(`charlm: warmup must be a non-negative integer, got ${c.warmup}`);
+  if (c.totalSteps !== undefined && !(Number.isSafeInteger(c.totalSteps) && c.totalSteps >= 0)) throw new ArgumentError(`charlm: totalSteps must be a non-negative integer, got ${c.totalSteps}`);
+  if (c.minLr !== undefined && !(c.minLr >= 0 && c.minLr <= c.lr)) throw new ArgumentError(`charlm: minLr must be in [0, lr], got ${c.minLr}`);
   if (!['adam', 'rmsprop', 'adagrad', 'sgd'].includes(c.optimizer)) throw new ArgumentError(`charlm: optimizer must be adam, rmsprop, adagrad or sgd, got '${c.optimizer}'`);
 }
 
@@ -125,8 +142,8 @@ export class CharLMTrainer {
   history: HistoryEntry[] = [];
   /** Carries the hidden state from chunk to chunk. */
   readonly tbptt: TruncatedBPTT;
-  /** `lr * lrDecay ** floor(step / decayEvery)`. */
-  readonly scheduler: StepLR;
+  /** The learning-rate schedule (`lr * lrDecay ** floor(step / decayEvery)` by default; undefined: constant). */
+  readonly scheduler: Scheduler | undefined;
   /** The shared training step (batch, forward, backward, guard, clip, update, schedule). */
   readonly loop: TrainingLoop<StreamBatch>;
   /** The training text's fingerprint, written into checkpoints when set (a resumed run reads it back). */
@@ -144,11 +161,11 @@ export class CharLMTrainer {
     this.batcher = new StreamBatcher(train, { batch: config.batch, seq: config.seq });
     this.valIds = val;
     this.tbptt = new TruncatedBPTT({ k1: config.seq });
-    this.scheduler = new StepLR(optimizer, { stepSize: config.decayEvery, gamma: config.lrDecay });
+    this.scheduler = makeSchedule(config, optimizer);
     this.loop = new TrainingLoop<StreamBatch>({
       model,
       optimizer,
-      scheduler: this.scheduler,
+      ...(this.scheduler ? { scheduler: this.scheduler } : {}),
       clip: config.clip,
       generator,
       carried: this.tbptt,
@@ -211,7 +228,7 @@ export class CharLMTrainer {
 
   /** The learning rate for the current step. */
   currentLr(): number {
-    return this.scheduler.lrAt(this.loop.step);
+    return this.scheduler ? this.scheduler.lrAt(this.loop.step) : this.config.lr;
   }
 
   /**
@@ -239,6 +256,16 @@ export class CharLMTrainer {
   checkpoint(): Uint8Array {
     const history = this.history.map(({ seconds: _s, ...h }) => h);
     return encodeEnvelope(this.loop, { type: 'charlm', version: CHARLM_CHECKPOINT_VERSION, config: this.config, extra: { vocab: CharVocab.toJSON(this.vocab), history, ...(this.data ? { data: this.data } : {}) } });
+  }
+}
+
+function makeSchedule(c: TrainConfig, optimizer: Optimizer): Scheduler | undefined {
+  const warmup = c.warmup ?? 0;
+  const budget = c.totalSteps ? { steps: c.totalSteps } : {};
+  switch (c.schedule ?? 'step') {
+    case 'step': return createSchedule(optimizer, { kind: 'step', stepSize: c.decayEvery, gamma: c.lrDecay, warmup }, budget);
+    case 'constant': return createSchedule(optimizer, { kind: 'constant', warmup }, budget);
+    default: return createSchedule(optimizer, { kind: c.schedule as 'cosine' | 'linear', warmup, minLr: c.minLr ?? 0 }, budget);
   }
 }
 
