@@ -43,13 +43,16 @@ const FLAG_CASES: Record<(typeof LIBRARY_TRAIN_FLAGS)[number], [string[], TrainO
   optimizer: [['--optimizer', 'sgd'], { optimizer: 'sgd' }],
   lrDecay: [['--lr-decay', '0.5', '--decay-every', '1'], { lrDecay: 0.5, decayEvery: 1 }],
   decayEvery: [['--decay-every', '1'], { decayEvery: 1 }],
+  schedule: [['--schedule', 'cosine', '--steps', '10'], { schedule: 'cosine', totalSteps: 10 }],
+  warmup: [['--warmup', '5'], { warmup: 5 }],
+  minLr: [['--schedule', 'linear', '--minutes', '1', '--min-lr', '0.001'], { schedule: 'linear', totalSteps: 0, minLr: 0.001 }],
 };
 
 describe('trainOptionsFromFlags', () => {
   it('maps every library flag to its CharLMTrainer.create option', async () => {
     const flags = await parseFlags(['--cell', 'rnn', '--hidden', '12', '--layers', '3', '--seq', '10', '--batch', '5', '--lr', '0.02', '--clip', '0.25', '--seed', '7']);
     expect(trainOptionsFromFlags(flags)).toEqual({
-      seq: 10, batch: 5, lr: 0.02, clip: 0.25, seed: 7, optimizer: undefined, lrDecay: undefined, decayEvery: undefined,
+      seq: 10, batch: 5, lr: 0.02, clip: 0.25, seed: 7, optimizer: undefined, lrDecay: undefined, decayEvery: undefined, schedule: undefined, warmup: undefined, minLr: undefined, totalSteps: undefined,
       model: { cell: 'rnn', hidden: 12, layers: 3, embed: undefined, dropout: undefined },
     });
   });
@@ -68,7 +71,7 @@ describe('trainOptionsFromFlags', () => {
       expect(fromCli.config).toEqual(fromLibrary.config);
       expect(fromCli.config).not.toEqual(base.config); // the flag changed something
       expect(weights(fromCli)).toEqual(weights(fromLibrary));
-      if (['clip', 'seed', 'lr', 'embed', 'optimizer', 'lrDecay'].includes(flag)) expect(weights(fromCli)).not.toEqual(weights(base));
+      if (['clip', 'seed', 'lr', 'embed', 'optimizer', 'lrDecay', 'schedule', 'warmup'].includes(flag)) expect(weights(fromCli)).not.toEqual(weights(base));
     });
   }
 });

@@ -32,6 +32,9 @@ export interface TrainFlags {
   lr?: number;
   lrDecay?: number;
   decayEvery?: number;
+  schedule?: 'step' | 'cosine' | 'linear' | 'constant';
+  warmup?: number;
+  minLr?: number;
   clip?: number;
   steps?: number;
   minutes?: number;
@@ -60,7 +63,7 @@ export const DEFAULT_MINUTES = 5;
 export const SIGINT_READY_LINE = 'training: Ctrl-C saves a checkpoint and stops';
 
 /** The flags that become `CharLMTrainer.create` options (a resumed run keeps its saved ones). */
-export const LIBRARY_TRAIN_FLAGS = ['cell', 'hidden', 'layers', 'embed', 'dropout', 'seq', 'batch', 'optimizer', 'lr', 'lrDecay', 'decayEvery', 'clip', 'seed'] as const;
+export const LIBRARY_TRAIN_FLAGS = ['cell', 'hidden', 'layers', 'embed', 'dropout', 'seq', 'batch', 'optimizer', 'lr', 'lrDecay', 'decayEvery', 'schedule', 'warmup', 'minLr', 'clip', 'seed'] as const;
 
 /** The options `CharLMTrainer.create` takes. */
 export type TrainOverrides = NonNullable<Parameters<typeof CharLMTrainer.create>[1]>;
@@ -80,6 +83,9 @@ const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCas
 export function trainOptionsFromFlags(flags: TrainFlags): TrainOverrides {
   return {
     seq: flags.seq, batch: flags.batch, optimizer: flags.optimizer, lr: flags.lr, lrDecay: flags.lrDecay, decayEvery: flags.decayEvery, clip: flags.clip, seed: flags.seed,
+    schedule: flags.schedule, warmup: flags.warmup, minLr: flags.minLr,
+    // cosine and linear end with the budget: its steps, or (0) the elapsed fraction of --minutes
+    totalSteps: flags.schedule === 'cosine' || flags.schedule === 'linear' ? (flags.steps ?? 0) : undefined,
     model: { cell: flags.cell, hidden: flags.hidden, layers: flags.layers, embed: flags.embed, dropout: flags.dropout },
   };
 }
@@ -322,6 +328,9 @@ export function trainCommand(): Command {
     .option('--lr <x>', 'learning rate', positiveNumber)
     .option('--lr-decay <x>', 'multiply the learning rate by this every --decay-every steps (1: constant)', unitInterval)
     .option('--decay-every <n>', 'steps between learning-rate decays', positiveInt)
+    .option('--schedule <kind>', 'learning-rate schedule: step (--lr-decay every --decay-every, the default), cosine or linear (to --min-lr by the end of --steps or --minutes), constant', oneOf('step', 'cosine', 'linear', 'constant'))
+    .option('--warmup <n>', 'linear learning-rate warm-up steps', nonNegativeInt)
+    .option('--min-lr <x>', 'the rate cosine and linear end at (default 0)', nonNegativeNumber)
     .option('--clip <x>', 'gradient-norm clipping threshold (0: off)', nonNegativeNumber)
     .option('--steps <n>', 'train this many more steps', positiveInt)
     .option('--minutes <m>', `stop after this many minutes (default ${DEFAULT_MINUTES} when --steps is not given)`, positiveNumber)
