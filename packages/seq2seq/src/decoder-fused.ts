@@ -8,7 +8,7 @@
  * backward loop instead of T products accumulated step by step.
  */
 import { defineFunction } from '@unroll/autograd';
-import { allocArray, type Backend, fillRows, gemmInto, getBackend, Tensor, type TypedArray, UnrollError } from '@unroll/tensor';
+import { allocArray, type Backend, fillRows, gemmInto, getBackend, Tensor, type TypedArray, UnrollError, workArray } from '@unroll/tensor';
 import { PAD_SCORE } from './attention/mask.js';
 
 /** Sizes of one call: T steps, B rows, embedding E, hidden H, source L, values K, attention A. */
@@ -152,17 +152,20 @@ function backward(s: Saved, [dOut, dAttn]: readonly (Tensor | null)[], inputs: r
   const U = K + H;
   const dtype = emb!.dtype;
   const be = getBackend();
-  const dGates = allocArray(dtype, T * B * G);
-  const dPre = allocArray(dtype, T * B * H);
-  const dQ = allocArray(dtype, T * B * A);
-  const dS = allocArray(dtype, T * B * L);
+  // scratch that dies with this call is reused work memory (contents undefined: each is written before it is read)
+  const dGates = workArray(dtype, 'decoder:dGates', T * B * G);
+  const dPre = workArray(dtype, 'decoder:dPre', T * B * H);
+  const dQ = workArray(dtype, 'decoder:dQ', T * B * A);
+  const dS = workArray(dtype, 'decoder:dS', T * B * L);
   const dValues = allocArray(dtype, B * L * K);
+  const dKeys = allocArray(dtype, B * L * A);
   const dh = allocArray(dtype, B * H); // into h_t from the steps after t
   const dc = allocArray(dtype, B * H);
   const dFeed = allocArray(dtype, B * H); // into h~_t from step t+1's input
-  const du = allocArray(dtype, B * U);
-  const dz = allocArray(dtype, B * Z);
-  const dHid = allocArray(dtype, T * B * L * A); // (T,B,L,A)
+  const du = workArray(dtype, 'decoder:du', B * U);
+  const dz = workArray(dtype, 'decoder:dz', B * Z);
+  const dhid = workArray(dtype, 'decoder:dhid', B * L * A);
+  const one = allocArray(dtype, 1).fill(1);
   const vals = values!.data;
   const vv = v!.data;
   readOnly(be, [wZ, wQ!.data, wC!.data, vals], () => {
@@ -193,12 +196,12 @@ function backward(s: Saved, [dOut, dAttn]: readonly (Tensor | null)[], inputs: r
           dS[i] = attn[i] === 0 ? 0 : attn[i]! * (dS[i]! - dot);
         }
       }
-      // dhid (B,L,A) = ds v * (1 - hid^2), kept per step (dkeys = Σ_t dhid_t after the loop); dq_t = Σ_l dhid
+      // dhid (B,L,A) = ds v * (1 - hid^2); dkeys += dhid (a rank-1 product, beta 1); dq_t = Σ_l dhid
       const o = t * B * L * A;
-      const dhid = dHid.subarray(o, o + B * L * A);
       be.binary('mul', dS.subarray(a0, a0 + B * L), [1, 0], vv, [0, 1], dhid, [B * L, A]);
       be.activationBackward('tanh', hid.subarray(o, o + B * L * A), dhid, dhid);
       be.reduce('sum', dhid, B, L, A, dQ.subarray(t * B * A, (t + 1) * B * A));
+      gemmInto(be, { a: one, b: dhid, c: dKeys, m: 1, n: B * L * A, k: 1, beta: 1 });
       gemmInto(be, { a: dQ, aOffset: t * B * A, b: wQ!.data, c: dh, m: B, n: H, k: A, beta: 1 }); // dh += dq W_q
       // the cell: dGates_t, and dc flows to c_{t-1}
       be.lstmBackward(B, H, gates.subarray(t * B * G, (t + 1) * B * G), cPrev.subarray(bh, bh + B * H), tanhC.subarray(bh, bh + B * H), dh, dc, dGates.subarray(t * B * G, (t + 1) * B * G));
@@ -220,8 +223,6 @@ function backward(s: Saved, [dOut, dAttn]: readonly (Tensor | null)[], inputs: r
   const ones = allocArray(dtype, TB).fill(1);
   const db = allocArray(dtype, G); // column sums of dGates: ones (1,T*B) dGates (T*B,4H)
   gemmInto(be, { a: ones, b: dGates, c: db, m: 1, n: G, k: TB });
-  const dKeys = allocArray(dtype, B * L * A); // Σ_t dhid_t: ones (1,T) dHid (T,B*L*A)
-  gemmInto(be, { a: ones, b: dHid, c: dKeys, m: 1, n: B * L * A, k: T });
   const dWq = allocArray(dtype, A * H); // (A,H) = dQ^T h_t
   gemmInto(be, { a: dQ, b: hs, c: dWq, m: A, n: H, k: TB, transA: true });
   const dv = allocArray(dtype, A); // (1,A) = dS (1,T*B*L) hid (T*B*L,A)
