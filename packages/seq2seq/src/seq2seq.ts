@@ -63,7 +63,8 @@ export interface Seq2SeqState extends DecoderState {
 /**
  * Encoder-decoder model: `Encoder` over the source, `Bridge` from its final state to the
  * decoder's initial state, `Decoder` (with optional attention and input feeding) over the target.
- * Training runs the encoder's fused sequence layers once per layer and the decoder step by step.
+ * Training runs the encoder's fused sequence layers once per layer, and the teacher-forced decoder
+ * as one fused node (LSTM cell, additive attention, input feeding) or else step by step.
  * `stepModel` gives the decoding toolkit's `StepModel`. Parameter names mirror PyTorch modules
  * (`encoder.embedding.weight`, `encoder.rnn.weight_ih_l0`, `bridge.h.weight`,
  * `decoder.cell.weight_ih`, `decoder.attention.W_q.weight`, `decoder.W_c.weight`, `decoder.out.weight`).
@@ -136,11 +137,11 @@ export class Seq2Seq extends Module {
       const logits = permute(this.decoder.out.forward(r.outputs), [1, 0, 2]); // (B,T,V)
       return r.weights ? { logits, attention: permute(r.weights, [1, 0, 2]) } : { logits };
     }
+    // scheduled sampling: step by step, each step's input depending on the last step's logits
     const gen = opts.generator ?? this.generator;
-    const outputs: Tensor[] = [];
     const weights: Tensor[] = [];
     const logits: Tensor[] = [];
-    let prev: Tensor | null = null; // (B,V) the previous step's logits, when sampling
+    let prev: Tensor | null = null; // (B,V) the previous step's logits
     for (let t = 0; t < T; t++) {
       const tokens = new Int32Array(B);
       for (let b = 0; b < B; b++) tokens[b] = tgtIn.data[b * T + t]!;
@@ -150,15 +151,11 @@ export class Seq2Seq extends Module {
       }
       const r = this.decoder.step(new Tensor(tokens, [B]), state, state.memory);
       state = { ...r.state, memory: state.memory };
-      outputs.push(r.output);
       if (r.weights) weights.push(r.weights);
-      if (ratio < 1) {
-        prev = this.decoder.out.forward(r.output); // (B,V)
-        logits.push(prev);
-      }
+      prev = this.decoder.out.forward(r.output); // (B,V)
+      logits.push(prev);
     }
-    // teacher forcing: one output projection over all steps
-    const all = ratio < 1 ? stack(logits, 1) : this.decoder.out.forward(stack(outputs, 1)); // (B,T,V)
+    const all = stack(logits, 1); // (B,T,V)
     return weights.length > 0 ? { logits: all, attention: stack(weights, 1) } : { logits: all };
   }
 
