@@ -45,11 +45,11 @@ function readOnly<R>(be: Backend, arrays: TypedArray[], fn: () => R): R {
 }
 
 /**
- * Forward. Inputs: emb (T,B,E), h0 (B,H), c0 (B,H), values (B,L,K), keys (B,L,A), mask (B,L),
+ * Forward. Inputs: emb (T,B,E), h0 (B,H), c0 (B,H), feed0 (B,H) (h~_{-1}), values (B,L,K), keys (B,L,A), mask (B,L),
  * W_ih (4H,E+H), W_hh (4H,H), b_ih (4H), b_hh (4H), W_q (A,H), v (1,A), W_c (H,K+H).
  * Outputs: h~ (T,B,H) and the attention weights (T,B,L).
  */
-function forward([emb, h0, c0, values, keys, mask, wIh, wHh, bIh, bHh, wQ, v, wC]: readonly Tensor[]): { outputs: Tensor[]; ctx: Saved } {
+function forward([emb, h0, c0, feed0, values, keys, mask, wIh, wHh, bIh, bHh, wQ, v, wC]: readonly Tensor[]): { outputs: Tensor[]; ctx: Saved } {
   const [T, B, E] = emb!.shape as [number, number, number];
   const H = h0!.shape[1]!;
   const [, L, K] = values!.shape as [number, number, number];
@@ -86,10 +86,10 @@ function forward([emb, h0, c0, values, keys, mask, wIh, wHh, bIh, bHh, wQ, v, wC
   readOnly(be, [wZ, wQ!.data, v!.data, wC!.data, keys!.data, vals], () => {
     for (let t = 0; t < T; t++) {
       const bh = t * B * H;
-      // z_t = [h~_{t-1}; h_{t-1}] (h~_{-1} = 0: the fed vector starts at zero)
+      // z_t = [h~_{t-1}; h_{t-1}]
       for (let b = 0; b < B; b++) {
         const zo = (t * B + b) * Z;
-        if (t > 0) z.set(out.subarray(bh - B * H + b * H, bh - B * H + (b + 1) * H), zo);
+        z.set(t > 0 ? out.subarray(bh - B * H + b * H, bh - B * H + (b + 1) * H) : feed0!.data.subarray(b * H, (b + 1) * H), zo);
         z.set(t > 0 ? hs.subarray(bh - B * H + b * H, bh - B * H + (b + 1) * H) : h0!.data.subarray(b * H, (b + 1) * H), zo + H);
       }
       gemmInto(be, { a: z, aOffset: t * B * Z, b: wZ, c: gates, cOffset: t * B * G, m: B, n: G, k: Z, transB: true, beta: 1 });
@@ -145,7 +145,7 @@ function maskedSoftmaxRows(scores: TypedArray, mask: TypedArray, attn: TypedArra
  * the scores; then each weight gradient is one product over all steps.
  */
 function backward(s: Saved, [dOut, dAttn]: readonly (Tensor | null)[], inputs: readonly Tensor[]): (Tensor | null)[] {
-  const [emb, h0, , values, keys, , wIh, , , , wQ, v, wC] = inputs;
+  const [emb, h0, , , values, keys, , wIh, , , , wQ, v, wC] = inputs;
   const { T, B, E, H, L, K, A, wZ, z, gates, cPrev, tanhC, hs, hid, attn, u, out } = s;
   const G = 4 * H;
   const Z = 2 * H;
@@ -236,7 +236,7 @@ function backward(s: Saved, [dOut, dAttn]: readonly (Tensor | null)[], inputs: r
     dEmb = new Tensor(d, [T, B, E]);
   }
   return [
-    dEmb, new Tensor(dh, h0!.shape), new Tensor(dc, h0!.shape), new Tensor(dValues, values!.shape), new Tensor(dKeys, keys!.shape), null,
+    dEmb, new Tensor(dh, h0!.shape), new Tensor(dc, h0!.shape), new Tensor(dFeed, h0!.shape), new Tensor(dValues, values!.shape), new Tensor(dKeys, keys!.shape), null,
     new Tensor(dWih, [G, E + H]), new Tensor(dWhh, [G, H]), new Tensor(db, [G]), new Tensor(db.slice(), [G]),
     new Tensor(dWq, [A, H]), new Tensor(dv, [1, A]), new Tensor(dWc, [H, U]),
   ];
@@ -248,9 +248,10 @@ const fused = defineFunction<Saved>({ name: 'fused_attention_decoder', forward: 
 export interface FusedDecoderInputs {
   /** (T,B,E) embeddings of the fed tokens, time-major. */
   emb: Tensor;
-  /** (B,H) initial state. */
+  /** (B,H) initial state, and the initial fed vector h~_{-1} (zeros at the start of a sequence). */
   h0: Tensor;
   c0: Tensor;
+  feed0: Tensor;
   /** (B,L,K) encoder outputs, (B,L,A) their projection W_k values + b_k, (B,L) mask. */
   values: Tensor;
   keys: Tensor;
@@ -283,6 +284,6 @@ export function fusedAttentionDecoder(x: FusedDecoderInputs): { outputs: Tensor;
   if (x.weightIh.shape[1] !== E + H || x.c0.shape[1] !== H || x.h0.shape[0] !== B || x.values.shape[0] !== B) {
     throw new UnrollError(`fusedAttentionDecoder: inconsistent shapes (emb (${T},${B},${E}), h0 (${x.h0.shape}), W_ih (${x.weightIh.shape}), values (${x.values.shape}))`);
   }
-  const [outputs, weights] = fused([x.emb, x.h0, x.c0, x.values, x.keys, x.mask, x.weightIh, x.weightHh, x.biasIh, x.biasHh, x.weightQ, x.v, x.weightC], undefined);
+  const [outputs, weights] = fused([x.emb, x.h0, x.c0, x.feed0, x.values, x.keys, x.mask, x.weightIh, x.weightHh, x.biasIh, x.biasHh, x.weightQ, x.v, x.weightC], undefined);
   return { outputs: outputs!, weights: weights! };
 }

@@ -111,9 +111,9 @@ export class Decoder extends Module {
     const [B, T] = tokens.shape as [number, number];
     const cell = this.cell;
     const att = this.attention;
-    if (cell instanceof LSTMCell && att instanceof AdditiveAttention && this.inputFeeding && memory && cell.bias_ih && cell.bias_hh) {
+    if (cell instanceof LSTMCell && att instanceof AdditiveAttention && this.inputFeeding && state.feed && state.c && memory && cell.bias_ih && cell.bias_hh) {
       return fusedAttentionDecoder({
-        emb: this.embedding.forward(permute(tokens, [1, 0])), h0: state.h, c0: state.c!, values: memory.values, keys: memory.keys, mask: memory.mask,
+        emb: this.embedding.forward(permute(tokens, [1, 0])), h0: state.h, c0: state.c!, feed0: state.feed!, values: memory.values, keys: memory.keys, mask: memory.mask,
         weightIh: cell.weight_ih, weightHh: cell.weight_hh, biasIh: cell.bias_ih, biasHh: cell.bias_hh, weightQ: att.W_q.weight, v: att.v.weight, weightC: this.W_c!.weight,
       });
     }
