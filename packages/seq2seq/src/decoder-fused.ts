@@ -139,6 +139,37 @@ function maskedSoftmaxRows(scores: TypedArray, mask: TypedArray, attn: TypedArra
   }
 }
 
+/** out[i] = a[aOffset + i] + b[i] for i < out.length. */
+function addArrays(a: TypedArray, aOffset: number, b: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[aOffset + i]! + b[i]!;
+}
+
+/** dst (rows,width) += columns [col, col + width) of src (rows, stride). */
+function addRows(src: TypedArray, col: number, stride: number, dst: TypedArray, rows: number, width: number): void {
+  for (let r = 0; r < rows; r++) {
+    const s0 = r * stride + col;
+    const d0 = r * width;
+    for (let j = 0; j < width; j++) dst[d0 + j]! += src[s0 + j]!;
+  }
+}
+
+/**
+ * Masked softmax backward in place on the B rows of L at a0: dS holds dA (the weights' gradient,
+ * plus dAttn's when given) and becomes ds_l = a_l (dA_l - Σ_l a_l dA_l), 0 on padding (there
+ * a = p * mask with p exactly 0).
+ */
+function softmaxBackwardRows(attn: TypedArray, dS: TypedArray, dAttn: TypedArray | null, a0: number, B: number, L: number): void {
+  for (let b = 0; b < B; b++) {
+    const r0 = a0 + b * L;
+    let dot = 0;
+    for (let i = r0; i < r0 + L; i++) {
+      if (dAttn) dS[i]! += dAttn[i]!;
+      dot += attn[i]! * dS[i]!;
+    }
+    for (let i = r0; i < r0 + L; i++) dS[i] = attn[i] === 0 ? 0 : attn[i]! * (dS[i]! - dot);
+  }
+}
+
 /**
  * Backward, the mirror image: the time loop from T-1 down carries dh, dc and the gradient of the
  * fed vector, keeping the per-step gradients of the gates, of W_c's output, of the query and of
@@ -173,29 +204,20 @@ function backward(s: Saved, [dOut, dAttn]: readonly (Tensor | null)[], inputs: r
       const bh = t * B * H;
       // dPre = (dOut_t + dFeed) * (1 - h~_t^2)
       const dPreT = dPre.subarray(bh, bh + B * H);
-      for (let i = 0; i < B * H; i++) dPreT[i] = (dOut ? dOut.data[bh + i]! : 0) + dFeed[i]!;
+      if (dOut) addArrays(dOut.data, bh, dFeed, dPreT);
+      else dPreT.set(dFeed);
       be.activationBackward('tanh', out.subarray(bh, bh + B * H), dPreT, dPreT);
       // du (B,K+H) = dPre W_c: the context's gradient, and h_t's through the attentional layer
       gemmInto(be, { a: dPre, aOffset: bh, b: wC!.data, c: du, m: B, n: U, k: H });
       const a0 = t * B * L;
+      addRows(du, K, U, dh, B, H); // h_t's gradient through the attentional layer
       for (let b = 0; b < B; b++) {
         const uo = b * U;
-        for (let j = 0; j < H; j++) dh[b * H + j]! += du[uo + K + j]!;
         // dA (1,L) = dcontext (1,K) values^T (K,L) (+ the weights' own gradient); dvalues (L,K) += a^T dcontext
         gemmInto(be, { a: du, aOffset: uo, b: vals, bOffset: b * L * K, c: dS, cOffset: a0 + b * L, m: 1, n: L, k: K, transB: true });
         gemmInto(be, { a: attn, aOffset: a0 + b * L, lda: 1, b: du, bOffset: uo, ldb: U, c: dValues, cOffset: b * L * K, m: L, n: K, k: 1, beta: 1 });
-        // softmax backward over the real positions: ds_l = a_l (dA_l - Σ a dA); 0 on padding (a = p * mask, p = 0 there)
-        let dot = 0;
-        for (let l = 0; l < L; l++) {
-          const i = a0 + b * L + l;
-          if (dAttn) dS[i]! += dAttn.data[i]!;
-          dot += attn[i]! * dS[i]!;
-        }
-        for (let l = 0; l < L; l++) {
-          const i = a0 + b * L + l;
-          dS[i] = attn[i] === 0 ? 0 : attn[i]! * (dS[i]! - dot);
-        }
       }
+      softmaxBackwardRows(attn, dS, dAttn ? dAttn.data : null, a0, B, L);
       // dhid (B,L,A) = ds v * (1 - hid^2); dkeys += dhid (a rank-1 product, beta 1); dq_t = Σ_l dhid
       const o = t * B * L * A;
       be.binary('mul', dS.subarray(a0, a0 + B * L), [1, 0], vv, [0, 1], dhid, [B * L, A]);
