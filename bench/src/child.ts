@@ -9,7 +9,7 @@ import { type ChildJob, type ChildReply, type ProbeReply, RESULT_MARKER } from '
 
 async function run(job: ChildJob): Promise<ChildReply> {
   const { spec, sampling } = job;
-  if (spec.impl === 'torch') return { ok: false, skipped: 'torch runs in python/torch_lstm.py, not here' };
+  if (spec.impl === 'torch' || spec.impl === 'torch-1t') return { ok: false, skipped: 'torch runs in python/torch_lstm.py, not here' };
   const unroll = spec.impl.startsWith('unroll-');
   switch (spec.kind) {
     case 'matmul':

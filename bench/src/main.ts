@@ -102,8 +102,9 @@ async function probeTorch(install: boolean): Promise<{ ok: boolean; text: string
 
 async function runConfig(c: Config): Promise<{ reply?: ChildReply; error?: string; seconds: number }> {
   const job: ChildJob = { spec: c.spec, sampling: c.sampling };
-  const [cmd, args] = c.spec.impl === 'torch' ? [PYTHON, [TORCH_SCRIPT, JSON.stringify(job)]] : nodeChild(JSON.stringify(job));
-  const out = await runChild(cmd, args, childTimeoutMs(c), c.spec.impl === 'torch' ? torchEnv : process.env);
+  const isTorch = c.spec.impl === 'torch' || c.spec.impl === 'torch-1t';
+  const [cmd, args] = isTorch ? [PYTHON, [TORCH_SCRIPT, JSON.stringify(job)]] : nodeChild(JSON.stringify(job));
+  const out = await runChild(cmd, args, childTimeoutMs(c), isTorch ? torchEnv : process.env);
   return { reply: out.reply as ChildReply | undefined, error: out.error, seconds: out.seconds };
 }
 
@@ -126,7 +127,7 @@ async function main(): Promise<number> {
   if (native.ok && native.threads > 1) available.push('unroll-native-1t');
   const torch = await probeTorch(opts.install);
   env.torch = torch.text;
-  if (torch.ok) available.push('torch');
+  if (torch.ok) available.push('torch', 'torch-1t');
   console.log(`native backend: ${native.text}`);
   console.log(`PyTorch: ${torch.text}`);
 

@@ -3,7 +3,7 @@ import { parseArgs } from './args.js';
 import { buildPlan } from './plan.js';
 import type { Impl } from './types.js';
 
-const all: Impl[] = ['unroll-js', 'unroll-native', 'unroll-native-1t', 'tfjs-cpu', 'tfjs-wasm', 'torch'];
+const all: Impl[] = ['unroll-js', 'unroll-native', 'unroll-native-1t', 'tfjs-cpu', 'tfjs-wasm', 'torch', 'torch-1t'];
 
 describe('buildPlan', () => {
   it('runs matmul at 256/512/1024 for every available implementation', () => {
@@ -37,11 +37,11 @@ describe('buildPlan', () => {
   it('runs the seq2seq rows on the fast Unroll backends and torch, with issue #10\'s model', () => {
     const plan = buildPlan(parseArgs(['--only', 'seq2seq']), all);
     expect(plan.map((c) => c.id)).toEqual([
-      'train-seq2seq/unroll-native', 'train-seq2seq/torch',
-      'decode-seq2seq-greedy/unroll-native', 'decode-seq2seq-greedy/torch',
-      'decode-seq2seq-beam5/unroll-native', 'decode-seq2seq-beam5/torch',
+      'train-seq2seq/unroll-native', 'train-seq2seq/unroll-native-1t', 'train-seq2seq/torch', 'train-seq2seq/torch-1t',
+      'decode-seq2seq-greedy/unroll-native', 'decode-seq2seq-greedy/unroll-native-1t', 'decode-seq2seq-greedy/torch', 'decode-seq2seq-greedy/torch-1t',
+      'decode-seq2seq-beam5/unroll-native', 'decode-seq2seq-beam5/unroll-native-1t', 'decode-seq2seq-beam5/torch', 'decode-seq2seq-beam5/torch-1t',
     ]);
     expect(plan[0]!.spec).toMatchObject({ kind: 'train-seq2seq', B: 64, model: { embedding: 128, hidden: 256, srcVocab: 40, tgtVocab: 70 } });
-    expect(plan[4]!.spec).toMatchObject({ kind: 'decode-seq2seq', beam: 5 });
+    expect(plan[8]!.spec).toMatchObject({ kind: 'decode-seq2seq', beam: 5 });
   });
 });

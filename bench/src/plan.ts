@@ -28,8 +28,12 @@ export const SEQ2SEQ: Seq2SeqSpec = { srcVocab: 40, tgtVocab: 70, embedding: 128
 export const SEQ2SEQ_BATCH = 64;
 /** Decoding steps per word (no eos: untrained weights do the same work everywhere). */
 export const DECODE_STEPS = 10;
-/** Seq2seq implementations: the fast Unroll backends against PyTorch (no tfjs model of it). */
-const SEQ2SEQ_IMPLS: readonly Impl[] = ['unroll-wasm', 'unroll-native', 'torch'];
+/**
+ * Seq2seq implementations: the fast Unroll backends against PyTorch (no tfjs model of it);
+ * `unroll-native-1t` against `torch-1t` for a per-core view (a busy machine hurts two-thread runs
+ * unevenly: PyTorch's OpenMP threads most).
+ */
+const SEQ2SEQ_IMPLS: readonly Impl[] = ['unroll-wasm', 'unroll-native', 'unroll-native-1t', 'torch', 'torch-1t'];
 
 const lstm1: ModelSpec = { cell: 'lstm', layers: 1, vocab: VOCAB, hidden: HIDDEN };
 const lstm2: ModelSpec = { ...lstm1, layers: 2 };

@@ -7,7 +7,7 @@ import type { Environment } from './env.js';
 import { median } from './timing.js';
 import { type Impl, type Measurement, type Row, TFJS_IMPLS } from './types.js';
 
-const IMPL_ORDER: readonly Impl[] = ['unroll-js', 'unroll-wasm', 'unroll-native', 'unroll-native-1t', 'tfjs-cpu', 'tfjs-wasm', 'torch'];
+const IMPL_ORDER: readonly Impl[] = ['unroll-js', 'unroll-wasm', 'unroll-native', 'unroll-native-1t', 'tfjs-cpu', 'tfjs-wasm', 'torch', 'torch-1t'];
 
 /** A configuration that produced no figure, and why. */
 export interface Missing {

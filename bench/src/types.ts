@@ -4,8 +4,9 @@
  * Who computes: an Unroll backend, a TensorFlow.js backend, or PyTorch. `unroll-native-1t` is the
  * native backend held to one thread (`setNativeThreads(1)`), for a per-core comparison with the
  * single-threaded tfjs backends; it runs only when the native default uses more than one thread.
+ * `torch-1t` is PyTorch on one thread (the seq2seq rows only), beside `unroll-native-1t`.
  */
-export type Impl = 'unroll-js' | 'unroll-wasm' | 'unroll-native' | 'unroll-native-1t' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch';
+export type Impl = 'unroll-js' | 'unroll-wasm' | 'unroll-native' | 'unroll-native-1t' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch' | 'torch-1t';
 
 export const UNROLL_IMPLS: readonly Impl[] = ['unroll-js', 'unroll-wasm', 'unroll-native', 'unroll-native-1t'];
 export const TFJS_IMPLS: readonly Impl[] = ['tfjs-cpu', 'tfjs-wasm'];
