@@ -414,7 +414,9 @@ describe('unroll under faults (issue 16)', () => {
     run.child.kill('SIGTERM');
     const r = await run.exited;
     expect(r.signal).toBeNull();
-    expect(r.code).toBe(130); // the first signal's status
+    // sent back to back, both are pending at once and the kernel may hand either over first: the
+    // status is that of whichever the process saw first, and the save completes either way
+    expect([130, 143]).toContain(r.code);
     expect(readCharLMCheckpoint(new Uint8Array(readFileSync(out))).meta.step).toBeGreaterThan(0);
   }, 60_000);
 
