@@ -7,5 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
 pnpm exec turbo run build --filter=@unroll/cli...  # the CLI and the packages it uses
-node apps/cli/dist/cli.js train charlm "$@"
+# --force: a rerun of the main job replaces the charlm.safetensors that the last one wrote
+node apps/cli/dist/cli.js train charlm --force "$@"
 node apps/cli/dist/cli.js sample charlm.safetensors --prime "The whale " --length 400 --temperature 0.8 --seed 7
