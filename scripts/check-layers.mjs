@@ -24,7 +24,8 @@ export const ALLOWED = {
   '@unroll/vision-encoder': ['@unroll/tensor', '@unroll/autograd'],
   '@unroll/seq2seq': ['@unroll/tensor', '@unroll/autograd', '@unroll/cells'],
   '@unroll/datasets': ['@unroll/tensor'],
-  '@unroll/tasks': ['@unroll/tensor', '@unroll/autograd', '@unroll/cells', '@unroll/seq2seq', '@unroll/vision-encoder', '@unroll/datasets'],
+  // not @unroll/datasets: that is Node-only, and tasks run in browsers too
+  '@unroll/tasks': ['@unroll/tensor', '@unroll/autograd', '@unroll/cells', '@unroll/seq2seq', '@unroll/vision-encoder'],
   '@unroll/onnx': ['@unroll/tensor', '@unroll/autograd', '@unroll/cells', '@unroll/seq2seq', '@unroll/tasks'],
   // apps and end-to-end tests may use every library and backend
   '@unroll/cli': '*',
